@@ -1,0 +1,21 @@
+/** Messages between the bench (parent) and the processes it starts (hosts). */
+
+export interface ProbeSample {
+  /** Event-loop delay since the previous sample, from `perf_hooks.monitorEventLoopDelay`. */
+  eventLoopP50Ms: number;
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** Cumulative user + system CPU time of the process. */
+  cpuUs: number;
+}
+
+export type ParentMessage = { type: 'probe' } | { type: 'exit' } | { type: 'latency'; ms: number };
+
+export type HostMessage = { type: 'listening'; url: string } | { type: 'probe'; sample: ProbeSample };
+
+/** Called by a host entry once its server listens. */
+export function announceListening(url: string): void {
+  process.send?.({ type: 'listening', url } satisfies HostMessage);
+}

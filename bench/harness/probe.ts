@@ -1,0 +1,32 @@
+/**
+ * Bench-only preload (`--import ./bench/harness/probe.ts`) for every process the bench starts: it answers the
+ * parent's IPC questions about event-loop delay, memory and CPU, so no route is added to the product. It also
+ * exits on request (which lets `--cpu-prof` write its profile) and when the parent goes away.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { ProbeSample, ParentMessage } from './ipc.js';
+
+if (process.send) {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const ms = (ns: number) => ns / 1e6;
+
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'exit') process.exit(0);
+    if (message.type !== 'probe') return;
+    const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
+    const sample: ProbeSample = {
+      eventLoopP50Ms: ms(delay.percentile(50)),
+      eventLoopP99Ms: ms(delay.percentile(99)),
+      eventLoopMaxMs: ms(delay.max),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      cpuUs: cpu.user + cpu.system,
+    };
+    // Each reading covers the time since the previous one.
+    delay.reset();
+    process.send!({ type: 'probe', sample });
+  });
+  process.on('disconnect', () => process.exit(0));
+}

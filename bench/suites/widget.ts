@@ -1,0 +1,166 @@
+/**
+ * Widget figures: gzipped sizes of the script-tag loader and its lazy chunk, and in headless Chromium the time from
+ * the script tag to the element defined, the chunk loaded and `setOptions` reaching the ChatKit stand-in, beside
+ * a plain page that mounts `@openai/chatkit-react` directly (bundled here with esbuild).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { BenchFlags } from '../harness/args.js';
+import type { Report } from '../harness/report.js';
+import { summarizeProfile } from '../harness/profile.js';
+import { median } from '../harness/stats.js';
+import { servePages, type PageServer, type WidgetPage } from '../widget/pages.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WIDGET_DIR = join(ROOT, 'dist/widget');
+const LOADER = 'chat-kit-widget.js';
+/** The issue's bar: time to `setOptions` more than this over the direct React page gets profiled. */
+const SET_OPTIONS_SLACK_MS = 50;
+
+interface ChromiumModule {
+  ensureChromium(): string;
+  CHROMIUM_ARGS: string[];
+}
+
+interface PageMarks {
+  defined: number;
+  chunkLoaded: number;
+  setOptions: number;
+  /** Widget chunk files the page fetched (names only). */
+  chunks: string[];
+}
+
+const kb = (bytes: number) => bytes / 1024;
+const gzipped = (bytes: Uint8Array) => gzipSync(bytes).length;
+
+async function bundleDirectReactPage(): Promise<Uint8Array> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('../widget/direct-react-page.tsx', import.meta.url))],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.contents;
+}
+
+/** Loads a page in a fresh context (cold cache) and reads its marks once `setOptions` has arrived. */
+async function measurePage(browser: Browser, pages: PageServer, page: WidgetPage, profileTo?: string): Promise<PageMarks> {
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    const cdp = profileTo ? await context.newCDPSession(tab) : undefined;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    await tab.goto(pages.url(page));
+    if (page === 'launcher-closed') await openLauncher(tab);
+    await tab.waitForFunction(() => window.__bench.setOptions !== undefined, undefined, { timeout: 15_000 });
+    if (cdp && profileTo) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(profileTo, JSON.stringify(profile));
+    }
+    return await tab.evaluate((loader) => {
+      const marks = window.__bench;
+      // Launcher opened later: time from the open() call, not from the script tag.
+      const zero = marks.opened ?? marks.start!;
+      const chunks = performance
+        .getEntriesByType('resource')
+        .filter((e) => /\/widget\//.test(e.name) && !e.name.endsWith(`/${loader}`)) as PerformanceResourceTiming[];
+      const direct = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/direct-react.js')) as PerformanceResourceTiming | undefined;
+      const loadedAt = direct ? direct.responseEnd : Math.max(...chunks.map((e) => e.responseEnd));
+      return {
+        defined: marks.defined! - marks.start!,
+        chunkLoaded: loadedAt - zero,
+        setOptions: marks.setOptions! - zero,
+        chunks: chunks.map((e) => new URL(e.name).pathname.split('/').pop()!),
+      };
+    }, LOADER);
+  } finally {
+    await context.close();
+  }
+}
+
+/** A launcher left closed until the visitor opens it: wait for the element, let the page settle, then open it. */
+async function openLauncher(tab: Page): Promise<void> {
+  await tab.waitForFunction(() => window.__bench.defined !== undefined, undefined, { timeout: 15_000 });
+  await tab.waitForTimeout(300);
+  await tab.evaluate(() => {
+    window.__bench.opened = performance.now();
+    (document.querySelector('chat-kit-widget') as HTMLElement & { open(): void }).open();
+  });
+}
+
+async function medianMarks(browser: Browser, pages: PageServer, page: WidgetPage, runs: number): Promise<PageMarks> {
+  const all: PageMarks[] = [];
+  for (let i = 0; i < runs; i++) all.push(await measurePage(browser, pages, page));
+  return {
+    defined: median(all.map((m) => m.defined)),
+    chunkLoaded: median(all.map((m) => m.chunkLoaded)),
+    setOptions: median(all.map((m) => m.setOptions)),
+    chunks: [...new Set(all.flatMap((m) => m.chunks))],
+  };
+}
+
+export async function widgetSuite(report: Report, flags: BenchFlags, resultsDir: string): Promise<void> {
+  console.log('widget: building (npm run build)...');
+  const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0 || !existsSync(join(WIDGET_DIR, LOADER))) {
+    throw new Error(`npm run build failed or did not write dist/widget/${LOADER}:\n${built.stderr}${built.stdout}`);
+  }
+  const directReact = await bundleDirectReactPage();
+  const pages = await servePages(WIDGET_DIR, LOADER, directReact);
+  const { ensureChromium, CHROMIUM_ARGS } = (await import(join(ROOT, 'scripts/chromium.mjs'))) as ChromiumModule;
+  const browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS });
+  try {
+    const direct = await medianMarks(browser, pages, 'direct-react', flags.runs);
+    const inline = await medianMarks(browser, pages, 'inline', flags.runs);
+
+    const loaderGz = gzipped(readFileSync(join(WIDGET_DIR, LOADER)));
+    const chunkGz = inline.chunks.reduce((sum, name) => sum + gzipped(readFileSync(join(WIDGET_DIR, name))), 0);
+    const directGz = gzipped(directReact);
+    const baseline = { name: 'direct React bundle', value: kb(directGz) };
+    report.add({ suite: 'widget', name: 'loader, gzipped', value: kb(loaderGz), unit: 'KB', baseline, note: 'what every page pays up front' });
+    report.add({ suite: 'widget', name: `lazy chunk, gzipped (${inline.chunks.join(', ')})`, value: kb(chunkGz), unit: 'KB', baseline });
+    report.add({ suite: 'widget', name: 'loader + chunk, gzipped', value: kb(loaderGz + chunkGz), unit: 'KB', baseline });
+
+    const rows: [WidgetPage, PageMarks][] = [
+      ['inline', inline],
+      ['launcher-open', await medianMarks(browser, pages, 'launcher-open', flags.runs)],
+    ];
+    for (const [page, marks] of rows) {
+      const add = (name: string, value: number, baseName: string, baseValue: number) =>
+        report.add({ suite: 'widget', name: `${page}: script tag -> ${name}`, value, unit: 'ms', baseline: { name: `direct React: ${baseName}`, value: baseValue }, note: `median of ${flags.runs} cold loads` });
+      add('element defined', marks.defined, 'bundle run', direct.defined);
+      add('chunk loaded', marks.chunkLoaded, 'bundle loaded', direct.chunkLoaded);
+      add('setOptions', marks.setOptions, 'setOptions', direct.setOptions);
+      if (marks.setOptions - direct.setOptions > SET_OPTIONS_SLACK_MS) await profilePage(report, browser, pages, page, resultsDir);
+    }
+    const closed = await medianMarks(browser, pages, 'launcher-closed', flags.runs);
+    report.add({ suite: 'widget', name: 'launcher: open() -> chunk loaded', value: closed.chunkLoaded, unit: 'ms', note: 'closed launcher, nothing prefetched (no hover)' });
+    report.add({ suite: 'widget', name: 'launcher: open() -> setOptions', value: closed.setOptions, unit: 'ms', note: 'what a visitor waits after the first click' });
+  } finally {
+    await browser.close();
+    await pages.close();
+  }
+}
+
+async function profilePage(report: Report, browser: Browser, pages: PageServer, page: WidgetPage, resultsDir: string): Promise<void> {
+  const dir = join(resultsDir, 'profiles');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `widget-${page}.cpuprofile`);
+  await measurePage(browser, pages, page, file);
+  const lines = summarizeProfile(file);
+  report.profiles.push({ title: `widget ${page}: page CPU from navigation to setOptions`, file: basename(file), lines });
+  report.warn(`widget ${page}: setOptions more than ${SET_OPTIONS_SLACK_MS} ms over the direct React page; profile in results/profiles/${basename(file)}`);
+}

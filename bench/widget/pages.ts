@@ -1,0 +1,83 @@
+/**
+ * The pages the widget figures load, and the loopback server that serves them with the built widget, the direct
+ * React bundle and the ChatKit stand-in. Each page writes `__bench.start` just before its script tag; the other
+ * marks (`defined`, `setOptions`) come from the page and the stand-in.
+ */
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+export type WidgetPage = 'direct-react' | 'inline' | 'launcher-open' | 'launcher-closed';
+
+const STAND_IN = readFileSync(new URL('./chatkit-stand-in.js', import.meta.url));
+// A static, unverified token: these pages measure loading, and the stand-in never calls the backend.
+const TOKEN = 'bench.static.token';
+const HEAD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
+<style>body{margin:0;font:16px system-ui}#root,.chat,chat-kit-widget{display:block;height:600px}</style>`;
+
+function widgetPage(display: 'inline' | 'launcher', open: boolean, loader: string): string {
+  return `${HEAD}
+<script>window.__bench = { start: performance.now() };</script>
+<script src="/widget/${loader}" defer></script>
+<script>customElements.whenDefined('chat-kit-widget').then(() => { window.__bench.defined = performance.now(); });</script>
+</head><body>
+<chat-kit-widget auth-mode="custom-fetch" auth-token="${TOKEN}" domain-key="local-dev" script-src="/chatkit-stand-in.js"
+  display="${display}"${open ? ' open' : ''}></chat-kit-widget>
+</body></html>`;
+}
+
+function directReactPage(): string {
+  // As ChatKit's React docs say: the page loads ChatKit's script itself, then mounts the component.
+  return `${HEAD}
+<script>window.__bench = { start: performance.now() };</script>
+<script src="/chatkit-stand-in.js" async></script>
+<script type="module" src="/direct-react.js"></script>
+</head><body data-token="${TOKEN}"><div id="root"></div></body></html>`;
+}
+
+export interface PageServer {
+  url(page: WidgetPage): string;
+  close(): Promise<void>;
+}
+
+/** Serves the pages; `widgetDir` is the rollup output folder, `directReact` the esbuild bundle of the baseline page. */
+export async function servePages(widgetDir: string, loader: string, directReact: Uint8Array): Promise<PageServer> {
+  const pages: Record<WidgetPage, string> = {
+    'direct-react': directReactPage(),
+    inline: widgetPage('inline', false, loader),
+    'launcher-open': widgetPage('launcher', true, loader),
+    'launcher-closed': widgetPage('launcher', false, loader),
+  };
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const send = (type: string, body: string | Uint8Array) => {
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    const page = pages[path.slice(1).replace(/\.html$/, '') as WidgetPage];
+    if (page) return send('text/html; charset=utf-8', page);
+    if (path === '/favicon.ico') return void res.writeHead(204).end();
+    if (path === '/chatkit-stand-in.js') return send('text/javascript', STAND_IN);
+    if (path === '/direct-react.js') return send('text/javascript', directReact);
+    if (path.startsWith('/widget/') && !path.includes('..')) {
+      try {
+        return send('text/javascript', readFileSync(join(widgetDir, path.slice('/widget/'.length))));
+      } catch {
+        // fall through to 404
+      }
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end('{"error":{"code":"not_found","message":"not found"}}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: (page) => `${base}/${page}.html`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
