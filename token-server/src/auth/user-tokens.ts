@@ -1,0 +1,68 @@
+/**
+ * Verification of the site's user JWTs with jose: from a remote JWKS, an HS secret or a PEM public key,
+ * with the algorithms pinned by configuration, `exp` and `sub` required, `iss`/`aud` checked when
+ * configured and a small clock tolerance.
+ */
+import { createPublicKey } from 'node:crypto';
+import { jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { UserAuthConfig } from '../config.js';
+import { RemoteKeySet } from './remote-key-set.js';
+import { ACCESS_TYP, VISITOR_TYP } from './visitor-tokens.js';
+
+export interface UserTokenVerifier {
+  /** The user id (`sub`) of a valid token; throws jose errors (or `KeySourceUnavailableError`) otherwise. */
+  verify(token: string): Promise<string>;
+  /** Whether the key source can verify tokens now (for /readyz). */
+  ready(): Promise<boolean>;
+}
+
+export class UserTokenRejectedError extends Error {
+  override name = 'UserTokenRejectedError';
+}
+
+const CLOCK_TOLERANCE_SECONDS = 30;
+const MAX_SUB_LENGTH = 256;
+
+export function createUserTokenVerifier(
+  config: UserAuthConfig,
+  deps: { fetch: typeof fetch; clock: Clock; logger: Logger },
+): UserTokenVerifier {
+  const { source } = config;
+  let key: JWTVerifyGetKey | Uint8Array | ReturnType<typeof createPublicKey>;
+  let ready = async () => true;
+  if (source.kind === 'jwks') {
+    const keySet = new RemoteKeySet(source.url, deps);
+    key = keySet.getKey;
+    ready = () => keySet.ready();
+  } else if (source.kind === 'secret') {
+    key = new TextEncoder().encode(source.secret);
+  } else {
+    key = createPublicKey(source.pem);
+  }
+
+  return {
+    ready,
+    async verify(token) {
+      const { payload, protectedHeader } = await jwtVerify(token, key as JWTVerifyGetKey, {
+        algorithms: config.algorithms,
+        issuer: config.issuer,
+        audience: config.audience,
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(deps.clock.now()),
+      });
+      // The server's own tokens are never user tokens, even where a site reuses one secret for both.
+      if (protectedHeader.typ === VISITOR_TYP || protectedHeader.typ === ACCESS_TYP) {
+        throw new UserTokenRejectedError('This is a visitor token, not a user token.');
+      }
+      const sub = payload.sub!;
+      // `anon_` ids belong to anonymous visitors; a user with one could read a visitor's threads.
+      if (!sub || sub.length > MAX_SUB_LENGTH || sub.startsWith('anon_')) {
+        throw new UserTokenRejectedError('The token\'s "sub" claim is not a usable user id.');
+      }
+      return sub;
+    },
+  };
+}

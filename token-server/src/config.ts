@@ -1,0 +1,261 @@
+/**
+ * The server's configuration, read from the environment once at start. A bad value throws a
+ * `ConfigError` whose message is one line naming the variable; a feature whose variables are
+ * absent is simply off. The result is plain data, so every part of the server (and its tests)
+ * can be fed from it.
+ */
+import { createPublicKey } from 'node:crypto';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { normalizeOrigin } from './http/origin.js';
+import { parsePublicKeys, type PublicKeyEntry } from './public-access/public-keys.js';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type UserAuthSource = { kind: 'jwks'; url: string } | { kind: 'secret'; secret: string } | { kind: 'pem'; pem: string };
+
+export interface UserAuthConfig {
+  source: UserAuthSource;
+  issuer?: string;
+  /** Any one of these must be in the token's `aud`. */
+  audience?: string[];
+  algorithms: string[];
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  /** The server's public base URL without a trailing slash; absent means "the origin requests arrive at". */
+  publicUrl?: string;
+  /** Site origins allowed to call the user endpoints with credentials. */
+  allowedOrigins: string[];
+  /** How many reverse proxies in front of the server to trust for the client IP (never "all"). */
+  trustProxy: number;
+  logLevel: string;
+  /** Absolute path for the embedded database and generated keys. */
+  dataDir: string;
+  /** The server's own key for visitor and access tokens; generated into `dataDir` when absent. */
+  signingKey?: string;
+  /** Absent when user authentication is off. */
+  userAuth?: UserAuthConfig;
+  openai: { apiKey?: string; baseURL?: string };
+  hosted: { workflowId?: string; sessionTtlSeconds: number };
+  chatkit: {
+    backend: 'custom' | 'hosted';
+    model: string;
+    instructions: string;
+    modelApi: 'responses' | 'chat_completions';
+    domainKey?: string;
+  };
+  /** Publishable keys with their allowed origins; empty when public access is off. */
+  publicKeys: PublicKeyEntry[];
+  redisUrl?: string;
+  /** Request limits; not environment variables, but tests and embedders may tighten them. */
+  limits: Limits;
+}
+
+export interface Limits {
+  jsonBodyBytes: number;
+  jsonMaxDepth: number;
+  /** Bytes; longer bearer tokens are refused before any parsing. */
+  maxTokenBytes: number;
+  perIpPerMinute: number;
+  perUserPerMinute: number;
+  perPublicKeyPerMinute: number;
+  /** Public endpoint calls per client IP per minute (tighter than the general per-IP limit). */
+  publicPerIpPerMinute: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  jsonBodyBytes: 256 * 1024,
+  jsonMaxDepth: 32,
+  maxTokenBytes: 8 * 1024,
+  perIpPerMinute: 300,
+  perUserPerMinute: 60,
+  perPublicKeyPerMinute: 600,
+  publicPerIpPerMinute: 30,
+};
+
+const JWKS_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+type Env = Record<string, string | undefined>;
+
+/** Empty values count as absent: `.env` files often hold `NAME=`. */
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+function parse<T>(env: Env, name: string, schema: z.ZodType<T>): T {
+  const result = schema.safeParse(value(env, name));
+  if (!result.success) throw new ConfigError(name, result.error.issues[0]?.message ?? 'is not valid.');
+  return result.data;
+}
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), `must be an http(s) URL (${what}).`)
+    .transform((s) => s.replace(/\/+$/, ''));
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}.`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}.`)
+    .optional()
+    .transform((n) => n ?? fallback);
+
+const originList = z
+  .string()
+  .optional()
+  .transform((s, ctx) => {
+    const origins: string[] = [];
+    for (const item of (s ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
+      const origin = normalizeOrigin(item);
+      if (!origin) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma list of origins like https://www.example.com (no path); "${item}" is not one.` });
+        return z.NEVER;
+      }
+      origins.push(origin);
+    }
+    return origins;
+  });
+
+const minBytes = (bytes: number, what: string) =>
+  z.string().refine((s) => Buffer.byteLength(s) >= bytes, `must be at least ${bytes} bytes (${what}); a shorter one can be guessed.`);
+
+/** The JWS algorithms a PEM public key can verify, from the key's own type: the default and all allowed. */
+function algorithmsForPem(pem: string): { defaults: string[]; allowed: string[] } {
+  const key = createPublicKey(pem);
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return { defaults: ['RS256'], allowed: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] };
+    case 'rsa-pss':
+      return { defaults: ['PS256'], allowed: ['PS256', 'PS384', 'PS512'] };
+    case 'ed25519':
+      return { defaults: ['EdDSA'], allowed: ['EdDSA', 'Ed25519'] };
+    case 'ec': {
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      const alg = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' }[curve ?? ''];
+      if (alg) return { defaults: [alg], allowed: [alg] };
+    }
+  }
+  throw new ConfigError('AUTH_JWT_PUBLIC_KEY', `holds a key type JWTs cannot be verified with (${key.asymmetricKeyType}).`);
+}
+
+function readUserAuth(env: Env): UserAuthConfig | undefined {
+  const set = ['AUTH_JWKS_URL', 'AUTH_JWT_SECRET', 'AUTH_JWT_PUBLIC_KEY'].filter((name) => value(env, name));
+  if (set.length === 0) return undefined;
+  if (set.length > 1) throw new ConfigError(set.join(', '), 'are all set; set only one way of verifying user JWTs.');
+
+  let source: UserAuthSource;
+  let allowed: string[];
+  let defaults: string[];
+  if (set[0] === 'AUTH_JWKS_URL') {
+    source = { kind: 'jwks', url: parse(env, 'AUTH_JWKS_URL', httpUrl('the JWKS endpoint, e.g. https://app.example.com/api/auth/jwks')) };
+    allowed = JWKS_ALGORITHMS;
+    defaults = ['EdDSA', 'ES256', 'RS256'];
+  } else if (set[0] === 'AUTH_JWT_SECRET') {
+    source = { kind: 'secret', secret: parse(env, 'AUTH_JWT_SECRET', minBytes(32, 'the HS256 secret user JWTs are signed with')) };
+    allowed = HMAC_ALGORITHMS;
+    defaults = ['HS256'];
+  } else {
+    // PEM keys in one-line env values often carry literal "\n".
+    const pem = value(env, 'AUTH_JWT_PUBLIC_KEY')!.replace(/\\n/g, '\n');
+    if (!/-----BEGIN PUBLIC KEY-----/.test(pem))
+      throw new ConfigError('AUTH_JWT_PUBLIC_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----), never a private key.');
+    try {
+      ({ defaults, allowed } = algorithmsForPem(pem));
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      throw new ConfigError('AUTH_JWT_PUBLIC_KEY', 'is not a readable PEM public key.');
+    }
+    source = { kind: 'pem', pem };
+  }
+
+  const algorithms = parse(
+    env,
+    'AUTH_ALGORITHMS',
+    z
+      .string()
+      .optional()
+      .transform((s) => (s ? s.split(',').map((a) => a.trim()).filter(Boolean) : defaults))
+      .refine((list) => list.length > 0 && list.every((a) => allowed.includes(a)), `must be a comma list from: ${allowed.join(', ')} (for ${set[0]}).`),
+  );
+  const audience = value(env, 'AUTH_AUDIENCE')?.split(',').map((a) => a.trim()).filter(Boolean);
+  return { source, issuer: value(env, 'AUTH_ISSUER'), audience: audience?.length ? audience : undefined, algorithms };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const publicKeys = (() => {
+    const raw = value(env, 'PUBLIC_KEYS');
+    if (!raw) return [];
+    const parsed = parsePublicKeys(raw);
+    if (typeof parsed === 'string') throw new ConfigError('PUBLIC_KEYS', parsed);
+    return parsed;
+  })();
+
+  return {
+    host: value(env, 'HOST') ?? '127.0.0.1',
+    port: parse(env, 'PORT', integer(0, 65535, 8787)),
+    publicUrl: parse(env, 'PUBLIC_URL', httpUrl('the base URL browsers reach this server at').optional()),
+    allowedOrigins: parse(env, 'ALLOWED_ORIGINS', originList),
+    trustProxy: parse(
+      env,
+      'TRUST_PROXY',
+      z
+        .string()
+        .regex(/^\d+$/, 'must be the number of proxy hops in front of the server (0 when none); "true" would let any client fake its IP.')
+        .transform(Number)
+        .refine((n) => n <= 10, 'must be a hop count from 0 to 10.')
+        .optional()
+        .transform((n) => n ?? 0),
+    ),
+    logLevel: parse(env, 'LOG_LEVEL', z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}.`).optional()) ?? 'info',
+    dataDir: resolve(value(env, 'DATA_DIR') ?? './data'),
+    signingKey: parse(env, 'SIGNING_KEY', minBytes(32, 'the key visitor tokens are signed with').optional()),
+    userAuth: readUserAuth(env),
+    openai: {
+      apiKey: value(env, 'OPENAI_API_KEY'),
+      baseURL: parse(env, 'OPENAI_BASE_URL', httpUrl('an OpenAI-compatible API base, e.g. https://api.openai.com/v1').optional()),
+    },
+    hosted: {
+      workflowId: parse(env, 'CHATKIT_WORKFLOW_ID', z.string().regex(/^[\w.-]+$/, 'must be a workflow id like wf_123 (no spaces).').optional()),
+      sessionTtlSeconds: parse(env, 'CHATKIT_SESSION_TTL', integer(60, 86_400, 600)),
+    },
+    chatkit: {
+      backend: parse(env, 'CHATKIT_BACKEND', z.enum(['custom', 'hosted'], 'must be custom or hosted.').optional()) ?? 'custom',
+      model: value(env, 'CHATKIT_MODEL') ?? 'gpt-4.1-mini',
+      instructions: value(env, 'CHATKIT_INSTRUCTIONS') ?? 'You are a helpful assistant.',
+      modelApi: parse(env, 'CHATKIT_MODEL_API', z.enum(['responses', 'chat_completions'], 'must be responses or chat_completions.').optional()) ?? 'responses',
+      domainKey: value(env, 'CHATKIT_DOMAIN_KEY'),
+    },
+    publicKeys,
+    redisUrl: parse(
+      env,
+      'REDIS_URL',
+      z
+        .string()
+        .refine((s) => URL.canParse(s) && /^rediss?:$/.test(new URL(s).protocol), 'must be a redis:// or rediss:// URL.')
+        .optional(),
+    ),
+    limits: DEFAULT_LIMITS,
+  };
+}
+
+/** Hosted sessions need both the API key and a workflow. */
+export function hostedEnabled(config: Config): boolean {
+  return Boolean(config.openai.apiKey && config.hosted.workflowId);
+}

@@ -1,0 +1,46 @@
+/**
+ * `POST /api/chatkit/start` and `POST /api/chatkit/refresh`: hosted ChatKit client secrets for the
+ * signed-in user named by the JWT's `sub`.
+ */
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Authenticate, Principal } from '../auth/principal.js';
+import { HttpError } from '../http/errors.js';
+import { rateLimit, type RateLimitRule } from '../http/rate-limit.js';
+import { parseBody } from '../http/validate.js';
+import type { RateLimitStore } from '../stores/store.js';
+import type { HostedSessions } from './hosted-sessions.js';
+
+export interface HostedRoutesOptions {
+  /** Absent when hosted sessions are not configured. */
+  sessions?: HostedSessions;
+  authenticateUser: Authenticate;
+  rateLimits: RateLimitStore;
+  perUser: RateLimitRule;
+  checkOrigin: RequestHandler;
+}
+
+const startBody = z.object({}).strict();
+const refreshBody = z.object({ currentClientSecret: z.string().min(1).max(4096) }).strict();
+
+export function hostedRoutes({ sessions, authenticateUser, rateLimits, perUser, checkOrigin }: HostedRoutesOptions): Router {
+  const router = Router();
+  const requireHosted: RequestHandler = (_req, _res, next) =>
+    next(sessions ? undefined : new HttpError(503, 'hosted_not_configured', 'Hosted ChatKit sessions are off; set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID.'));
+  const requireUser: RequestHandler = async (req, res, next) => {
+    res.locals.principal = await authenticateUser(req.get('authorization'));
+    next();
+  };
+  const user = (res: { locals: Record<string, unknown> }) => (res.locals.principal as Principal).userId;
+  const guards = [requireHosted, checkOrigin, requireUser, rateLimit(rateLimits, perUser, (_req, res) => user(res))];
+
+  router.post('/api/chatkit/start', ...guards, async (req, res) => {
+    parseBody(startBody, req.body);
+    res.json(await sessions!.start(user(res)));
+  });
+  router.post('/api/chatkit/refresh', ...guards, async (req, res) => {
+    const { currentClientSecret } = parseBody(refreshBody, req.body);
+    res.json(await sessions!.refresh(user(res), currentClientSecret));
+  });
+  return router;
+}

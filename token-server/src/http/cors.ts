@@ -1,0 +1,37 @@
+/**
+ * CORS for the API. Browsers get CORS headers only for origins the configuration names: the site
+ * origins in ALLOWED_ORIGINS (with credentials) and the public-key origins (without). CORS headers
+ * stop nothing by themselves; the handlers check `Origin` too.
+ */
+import type { RequestHandler } from 'express';
+
+export interface CorsOptions {
+  /** Origins that may send credentials (cookies). */
+  credentialed: string[];
+  /** Origins that may call without credentials. */
+  anonymous: string[];
+}
+
+export function cors({ credentialed, anonymous }: CorsOptions): RequestHandler {
+  const withCredentials = new Set(credentialed);
+  const allowed = new Set([...credentialed, ...anonymous]);
+  return (req, res, next) => {
+    res.vary('Origin');
+    const origin = req.get('origin');
+    if (origin && allowed.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      if (withCredentials.has(origin)) res.setHeader('Access-Control-Allow-Credentials', 'true');
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+    }
+    if (req.method === 'OPTIONS' && req.get('access-control-request-method')) {
+      if (origin && allowed.has(origin)) {
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+        res.setHeader('Access-Control-Max-Age', '600');
+      }
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * The Origin check for the signed-in endpoints, done in the handler because CORS headers stop nothing:
+ * a browser request from a page origin that is neither in ALLOWED_ORIGINS nor this server's own is 403.
+ * Requests without `Origin` (not from a browser page) pass; they still need a valid token.
+ */
+import type { RequestHandler } from 'express';
+import { HttpError } from './errors.js';
+import { serverBaseUrl } from './origin.js';
+
+export function requireAllowedOrigin(allowedOrigins: string[], publicUrl: string | undefined): RequestHandler {
+  const allowed = new Set(allowedOrigins);
+  return (req, _res, next) => {
+    const origin = req.get('origin');
+    if (!origin || allowed.has(origin) || origin === new URL(serverBaseUrl(req, publicUrl)).origin) return next();
+    next(new HttpError(403, 'origin_not_allowed', 'This page origin may not call this endpoint; add it to ALLOWED_ORIGINS.'));
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * `POST /api/chatkit/public`: anonymous access for pages that use a publishable key. The key must be
+ * known and the request's `Origin` one of the key's origins (checked here, whatever CORS says). Each
+ * visitor gets a random id inside a signed `visitor_token`; a returning visitor keeps that id, and an
+ * invalid or foreign token just means a new visitor. The answer depends on the configured backend:
+ * a hosted client secret for `anon_<id>`, or a short-lived access token for `POST /api/chatkit`.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { VisitorTokens } from '../auth/visitor-tokens.js';
+import type { Config } from '../config.js';
+import type { HostedSessions } from '../hosted/hosted-sessions.js';
+import { HttpError } from '../http/errors.js';
+import { isLoopbackOrigin, serverBaseUrl } from '../http/origin.js';
+import { clientIp, consumeRateLimit, type RateLimitRule } from '../http/rate-limit.js';
+import { parseBody } from '../http/validate.js';
+import type { RateLimitStore } from '../stores/store.js';
+
+export interface PublicAccessOptions {
+  config: Pick<Config, 'publicKeys' | 'publicUrl' | 'chatkit'>;
+  visitors: VisitorTokens;
+  /** Absent when hosted sessions are not configured. */
+  hostedSessions?: HostedSessions;
+  rateLimits: RateLimitStore;
+  perIp: RateLimitRule;
+  perKey: RateLimitRule;
+}
+
+const publicBody = z
+  .object({
+    public_key: z.string().min(1).max(200),
+    visitor_token: z.string().min(1).max(2048).optional(),
+    currentClientSecret: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+
+/** ChatKit accepts any placeholder domain key on localhost; public hosts need a registered one. */
+const LOCAL_DOMAIN_KEY = 'local-dev';
+
+export function publicAccessRoutes({ config, visitors, hostedSessions, rateLimits, perIp, perKey }: PublicAccessOptions): Router {
+  const origins = new Map(config.publicKeys.map((entry) => [entry.key, new Set(entry.origins)]));
+  const router = Router();
+
+  router.post('/api/chatkit/public', async (req, res) => {
+    if (origins.size === 0) throw new HttpError(503, 'public_access_not_configured', 'Anonymous access is off; set PUBLIC_KEYS.');
+    await consumeRateLimit(rateLimits, perIp, clientIp(req));
+    const body = parseBody(publicBody, req.body);
+    const allowed = origins.get(body.public_key);
+    if (!allowed) throw new HttpError(403, 'unknown_public_key', 'This public key is not known to the server.');
+    const origin = req.get('origin');
+    if (!origin || !allowed.has(origin)) throw new HttpError(403, 'origin_not_allowed', 'This public key may not be used from this page origin.');
+    await consumeRateLimit(rateLimits, perKey, body.public_key);
+
+    const visitorId = (await visitors.readVisitor(body.visitor_token, body.public_key)) ?? visitors.newVisitorId();
+    const visitor_token = await visitors.issueVisitor(visitorId, body.public_key);
+
+    if (config.chatkit.backend === 'hosted') {
+      if (!hostedSessions) throw new HttpError(503, 'hosted_not_configured', 'Hosted ChatKit sessions are off; set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID.');
+      const userId = `anon_${visitorId}`;
+      const issued = body.currentClientSecret
+        ? await hostedSessions.refresh(userId, body.currentClientSecret)
+        : await hostedSessions.start(userId);
+      res.json({ mode: 'hosted', ...issued, visitor_token });
+      return;
+    }
+
+    const domain_key = config.chatkit.domainKey ?? (isLoopbackOrigin(origin) ? LOCAL_DOMAIN_KEY : undefined);
+    if (!domain_key) throw new HttpError(503, 'domain_key_not_configured', 'The custom backend needs CHATKIT_DOMAIN_KEY for pages outside localhost.');
+    const access = await visitors.issueAccess(visitorId);
+    res.json({
+      mode: 'custom',
+      api_url: `${serverBaseUrl(req, config.publicUrl)}/api/chatkit`,
+      domain_key,
+      token: access.token,
+      expires_at: access.expiresAt,
+      visitor_token,
+    });
+  });
+  return router;
+}
