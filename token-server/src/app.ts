@@ -1,0 +1,160 @@
+/**
+ * Builds the token server's Express app from a parsed `Config`; listening is `server.ts`'s job, so
+ * tests run the same app on an ephemeral port. `deps` lets tests inject the log destination, stores,
+ * clock, the fetch used for JWKS, and options for the OpenAI client.
+ */
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { ClientOptions } from 'openai';
+import type { DestinationStream, Logger } from 'pino';
+import { createAuthenticate } from './auth/authenticate.js';
+import type { Authenticate } from './auth/principal.js';
+import { loadSigningKey } from './auth/signing-key.js';
+import { createUserTokenVerifier } from './auth/user-tokens.js';
+import { createVisitorTokens } from './auth/visitor-tokens.js';
+import { systemClock, type Clock } from './clock.js';
+import { hostedEnabled, type Config } from './config.js';
+import { healthRoutes, type Feature } from './health/routes.js';
+import { createHostedSessions } from './hosted/hosted-sessions.js';
+import { hostedRoutes } from './hosted/routes.js';
+import { createSessionClient } from './hosted/session-client.js';
+import { cors } from './http/cors.js';
+import { HttpError, jsonErrorHandler, sendError } from './http/errors.js';
+import { jsonBody } from './http/json-body.js';
+import { createLogger, requestLogger } from './http/logging.js';
+import { requireAllowedOrigin } from './http/origin-check.js';
+import { clientIp, rateLimit } from './http/rate-limit.js';
+import { publicAccessRoutes } from './public-access/routes.js';
+import { createMemoryStores } from './stores/memory-store.js';
+import type { Stores } from './stores/store.js';
+import { widgetFileRoutes } from './widget-files/routes.js';
+
+export interface AppDeps {
+  /** Where logs go (default stdout); tests capture them. */
+  logDestination?: DestinationStream;
+  stores?: Stores;
+  clock?: Clock;
+  /** Used for JWKS fetches. */
+  fetch?: typeof fetch;
+  /** Merged into the OpenAI client options (e.g. `fetch`, `timeout`, `maxRetries`). */
+  openaiOptions?: Partial<ClientOptions>;
+  /** Where the built widget files are; default `<project>/dist/widget`. */
+  widgetDir?: string;
+}
+
+export interface App {
+  app: Express;
+  logger: Logger;
+  /** Accepts a site user's JWT or a visitor access token; what `POST /api/chatkit` uses. */
+  authenticate: Authenticate;
+  stores: Stores;
+  /** Releases stores and background work; call after the HTTP server has closed. */
+  close(): Promise<void>;
+}
+
+const MINUTE = 60_000;
+const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../../dist/widget', import.meta.url));
+
+export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
+  const clock = deps.clock ?? systemClock;
+  const logger = createLogger(config.logLevel, deps.logDestination);
+  const stores = deps.stores ?? createMemoryStores({ clock });
+  const { limits } = config;
+
+  const userTokens = config.userAuth && createUserTokenVerifier(config.userAuth, { fetch: deps.fetch ?? fetch, clock, logger });
+  const visitors = createVisitorTokens(loadSigningKey(config), clock);
+  const { authenticate, authenticateUser } = createAuthenticate({ users: userTokens, visitors, maxTokenBytes: limits.maxTokenBytes });
+
+  const hostedSessions = hostedEnabled(config)
+    ? createHostedSessions(
+        createSessionClient({
+          apiKey: config.openai.apiKey!,
+          baseURL: config.openai.baseURL,
+          workflowId: config.hosted.workflowId!,
+          ttlSeconds: config.hosted.sessionTtlSeconds,
+          logger,
+          clientOptions: deps.openaiOptions,
+        }),
+        stores.secrets,
+      )
+    : undefined;
+  if (config.redisUrl) logger.warn('REDIS_URL is set, but this build keeps bindings and rate limits in memory (one instance only).');
+
+  const app = express();
+  app.disable('x-powered-by');
+  // A hop count, never `true`: trusting every X-Forwarded-For entry would let clients pick their rate-limit key.
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestLogger(logger));
+  app.use(helmet());
+
+  app.use(
+    healthRoutes({
+      features: describeFeatures(config),
+      checks: {
+        store: () => stores.ping(),
+        ...(userTokens && { user_auth_keys: () => userTokens.ready() }),
+      },
+    }),
+  );
+  app.use(widgetFileRoutes(deps.widgetDir ?? DEFAULT_WIDGET_DIR));
+
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use('/api', cors({ credentialed: config.allowedOrigins, anonymous: config.publicKeys.flatMap((entry) => entry.origins) }));
+  app.use('/api', rateLimit(stores.rateLimits, { name: 'ip', limit: limits.perIpPerMinute, windowMs: MINUTE }, clientIp));
+  app.use('/api', jsonBody({ limitBytes: limits.jsonBodyBytes, maxDepth: limits.jsonMaxDepth }));
+
+  app.use(
+    hostedRoutes({
+      sessions: hostedSessions,
+      authenticateUser,
+      rateLimits: stores.rateLimits,
+      perUser: { name: 'user', limit: limits.perUserPerMinute, windowMs: MINUTE },
+      checkOrigin: requireAllowedOrigin(config.allowedOrigins, config.publicUrl),
+    }),
+  );
+  app.use(
+    publicAccessRoutes({
+      config,
+      visitors,
+      hostedSessions,
+      rateLimits: stores.rateLimits,
+      perIp: { name: 'public-ip', limit: limits.publicPerIpPerMinute, windowMs: MINUTE },
+      perKey: { name: 'public-key', limit: limits.perPublicKeyPerMinute, windowMs: MINUTE },
+    }),
+  );
+
+  // ---- ChatKit custom backend (POST /api/chatkit), built in ./chatkit/ --------------------------------
+  // Mounted here with this app's `authenticate`, rate-limit store, logger and config once
+  // ./chatkit/index.ts exists; until then the endpoint says it is not there.
+  app.post('/api/chatkit', () => {
+    throw new HttpError(503, 'backend_not_configured', 'The ChatKit custom backend is not part of this server build.');
+  });
+  // -------------------------------------------------------------------------------------------------------
+
+  app.use((_req, res) => sendError(res, new HttpError(404, 'not_found', 'There is nothing at this path.')));
+  app.use(jsonErrorHandler);
+
+  return {
+    app,
+    logger,
+    authenticate,
+    stores,
+    close: () => stores.close(),
+  };
+}
+
+/** What is on, and for each feature that is off, what to set (for /readyz and the logs at start). */
+export function describeFeatures(config: Config): Record<string, Feature> {
+  const feature = (on: boolean, enable: string): Feature => (on ? { on } : { on, enable });
+  return {
+    user_auth: feature(Boolean(config.userAuth), 'set AUTH_JWKS_URL, AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY'),
+    hosted_sessions: feature(hostedEnabled(config), 'set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID'),
+    public_access: feature(config.publicKeys.length > 0, 'set PUBLIC_KEYS'),
+    custom_backend_model: feature(Boolean(config.openai.apiKey || config.openai.baseURL), 'set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible provider)'),
+    shared_store: feature(false, 'not available in this build: bindings and rate limits live in memory'),
+  };
+}
