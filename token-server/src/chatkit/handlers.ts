@@ -1,0 +1,228 @@
+/**
+ * What each ChatKit request type does, for one authenticated user. JSON types return the answer body; streaming
+ * types check everything that can fail with an HTTP status first and then return the stream to run.
+ */
+import { HttpError } from '../http/errors.js';
+import { newId, now } from './ids.js';
+import { DEFAULT_PAGE_SIZE, type ChatKitLimits } from './limits.js';
+import type { ChatKitRequest } from './protocol/parse-request.js';
+import type { UserMessageInputParams } from './protocol/schemas.js';
+import type { EventSink } from './protocol/sse.js';
+import { isHidden, toThreadResponse, type Page, type ThreadItem, type ThreadMetadata, type UserMessageItem } from './protocol/types.js';
+import type { ReplyRunner } from './reply/reply-runner.js';
+import { UnknownCursorError, type PageQuery, type ThreadStore } from './store/thread-store.js';
+
+type StreamingRequest = Extract<
+  ChatKitRequest,
+  { type: 'threads.create' | 'threads.add_user_message' | 'threads.add_client_tool_output' | 'threads.retry_after_item' | 'threads.custom_action' | 'threads.add_structured_input' }
+>;
+type JsonRequest = Exclude<ChatKitRequest, StreamingRequest>;
+
+/** Runs a prepared stream; `clientGone` aborts when the client disconnects. */
+export type StreamRun = (sink: EventSink, clientGone: AbortSignal) => Promise<void>;
+
+const threadNotFound = () => new HttpError(404, 'thread_not_found', 'No such thread.');
+const threadBusy = () => new HttpError(409, 'thread_busy', 'This thread is answering right now; wait for the answer or stop it.');
+const notSupported = (code: string, what: string) => new HttpError(501, code, `${what} are not supported by this server.`);
+
+export class ChatKitHandlers {
+  /** Threads with a reply in progress in this process: a second concurrent reply would interleave. */
+  private readonly replying = new Set<string>();
+
+  constructor(
+    private readonly store: ThreadStore,
+    private readonly runner: ReplyRunner,
+    private readonly limits: ChatKitLimits,
+  ) {}
+
+  async json(userId: string, request: JsonRequest): Promise<unknown> {
+    switch (request.type) {
+      case 'threads.get_by_id': {
+        const thread = await this.ownThread(userId, request.params.thread_id);
+        const items = await this.store.listItems(userId, thread.id, { limit: DEFAULT_PAGE_SIZE, order: 'asc' });
+        return toThreadResponse(thread, items);
+      }
+      case 'threads.list': {
+        const page = await this.paginate(() => this.store.listThreads(userId, this.pageQuery(request.params)));
+        return { ...page, data: page.data.map((thread) => toThreadResponse(thread)) };
+      }
+      case 'items.list': {
+        const thread = await this.ownThread(userId, request.params.thread_id);
+        const page = await this.paginate(() => this.store.listItems(userId, thread.id, this.pageQuery(request.params)));
+        return { ...page, data: page.data.filter((item) => !isHidden(item)) };
+      }
+      case 'items.feedback': {
+        const thread = await this.ownThread(userId, request.params.thread_id);
+        await this.store.addFeedback(userId, thread.id, request.params.item_ids, request.params.kind);
+        return {};
+      }
+      case 'threads.update': {
+        const thread = await this.ownThread(userId, request.params.thread_id);
+        const title = request.params.title.trim();
+        thread.title = title || undefined;
+        await this.store.updateThread(userId, thread);
+        return toThreadResponse(thread);
+      }
+      case 'threads.delete': {
+        const thread = await this.ownThread(userId, request.params.thread_id);
+        if (this.replying.has(thread.id)) throw threadBusy();
+        await this.store.deleteThread(userId, thread.id);
+        return {};
+      }
+      case 'threads.sync_custom_action':
+        await this.ownThread(userId, request.params.thread_id);
+        throw notSupported('custom_actions_not_supported', 'Custom actions');
+      case 'attachments.create':
+      case 'attachments.delete':
+        throw notSupported('attachments_not_supported', 'Attachments');
+      case 'input.transcribe':
+        throw notSupported('transcription_not_supported', 'Voice transcriptions');
+    }
+  }
+
+  async prepareStream(userId: string, request: StreamingRequest): Promise<StreamRun> {
+    switch (request.type) {
+      case 'threads.create': {
+        this.checkInput(request.params.input);
+        if ((await this.store.countThreads(userId)) >= this.limits.maxThreadsPerUser)
+          throw new HttpError(409, 'too_many_threads', `You have ${this.limits.maxThreadsPerUser} threads, the most allowed; delete one to start another.`);
+        return async (sink, clientGone) => {
+          const thread: ThreadMetadata = { id: newId('thread'), created_at: now(), status: { type: 'active' }, metadata: {} };
+          await this.store.createThread(userId, thread);
+          sink.send({ type: 'thread.created', thread: toThreadResponse(thread) });
+          await this.locked(thread.id, (sink, clientGone) => this.addMessageAndReply(userId, thread, request.params.input, sink, clientGone))(sink, clientGone);
+        };
+      }
+      case 'threads.add_user_message': {
+        this.checkInput(request.params.input);
+        const thread = await this.ownThread(userId, request.params.thread_id);
+        await this.checkRoom(userId, thread.id);
+        return this.locked(thread.id, (sink, clientGone) => this.addMessageAndReply(userId, thread, request.params.input, sink, clientGone));
+      }
+      case 'threads.add_client_tool_output': {
+        const thread = await this.ownThread(userId, request.params.thread_id);
+        const latest = (await this.store.listItems(userId, thread.id, { limit: 1, order: 'desc' })).data[0];
+        if (latest?.type !== 'client_tool_call' || latest.status !== 'pending')
+          throw new HttpError(409, 'no_pending_client_tool_call', 'This thread is not waiting for a client tool result.');
+        await this.checkRoom(userId, thread.id);
+        return this.locked(thread.id, async (sink, clientGone) => {
+          await this.store.saveItem(userId, { ...latest, status: 'completed', output: request.params.result });
+          await this.runner.run({ userId, thread, sink, clientGone });
+        });
+      }
+      case 'threads.retry_after_item': {
+        const thread = await this.ownThread(userId, request.params.thread_id);
+        const item = await this.store.getItem(userId, thread.id, request.params.item_id);
+        if (!item) throw new HttpError(404, 'item_not_found', 'No such item in this thread.');
+        if (item.type !== 'user_message') throw new HttpError(400, 'not_a_user_message', 'Only a user message can be answered again.');
+        return this.locked(thread.id, async (sink, clientGone) => {
+          await this.store.deleteItems(userId, thread.id, await this.itemIdsAfter(userId, thread.id, item.id));
+          await this.runner.run({ userId, thread, sink, clientGone });
+        });
+      }
+      case 'threads.custom_action': {
+        await this.ownThread(userId, request.params.thread_id);
+        return async (sink) => {
+          sink.send({ type: 'stream_options', stream_options: { allow_cancel: false } });
+          sink.send({ type: 'error', code: 'custom', message: 'Custom actions are not supported by this server.', allow_retry: false });
+        };
+      }
+      case 'threads.add_structured_input': {
+        const thread = await this.ownThread(userId, request.params.thread_id);
+        if (!(await this.store.getItem(userId, thread.id, request.params.item_id)))
+          throw new HttpError(404, 'item_not_found', 'No such item in this thread.');
+        // This backend never asks for structured input, so no stored item can be answered this way.
+        throw new HttpError(400, 'not_structured_input', 'That item is not waiting for structured input.');
+      }
+    }
+  }
+
+  private async addMessageAndReply(userId: string, thread: ThreadMetadata, input: UserMessageInputParams, sink: EventSink, clientGone: AbortSignal) {
+    const message = userMessage(thread.id, input);
+    await this.store.addItem(userId, message);
+    sink.send({ type: 'thread.item.done', item: message });
+    await this.runner.run({ userId, thread, sink, clientGone });
+  }
+
+  /** Claims the thread for one reply now (409 when taken); the claim ends when the returned run finishes. */
+  private locked(threadId: string, run: StreamRun): StreamRun {
+    if (this.replying.has(threadId)) throw threadBusy();
+    this.replying.add(threadId);
+    return async (sink, clientGone) => {
+      try {
+        await run(sink, clientGone);
+      } finally {
+        this.replying.delete(threadId);
+      }
+    };
+  }
+
+  private async ownThread(userId: string, threadId: string): Promise<ThreadMetadata> {
+    const thread = await this.store.getThread(userId, threadId);
+    if (!thread) throw threadNotFound();
+    return thread;
+  }
+
+  private checkInput(input: UserMessageInputParams): void {
+    if (input.attachments.length > 0) throw notSupported('attachments_not_supported', 'Attachments');
+    const length = input.content.reduce((sum, part) => sum + part.text.length, 0) + (input.quoted_text?.length ?? 0);
+    if (length > this.limits.maxMessageChars)
+      throw new HttpError(400, 'message_too_long', `Messages may be at most ${this.limits.maxMessageChars} characters long.`);
+    if (input.content.every((part) => part.text.trim() === '')) throw new HttpError(400, 'empty_message', 'The message is empty.');
+  }
+
+  /** A turn adds up to three items (message, answer, and a tool call or a stop note). */
+  private async checkRoom(userId: string, threadId: string): Promise<void> {
+    if ((await this.store.countItems(userId, threadId)) + 3 > this.limits.maxItemsPerThread)
+      throw new HttpError(409, 'thread_full', 'This thread is full; start a new one.');
+  }
+
+  private pageQuery(params: { limit?: number | null; order?: 'asc' | 'desc' | null; after?: string | null }): PageQuery {
+    return {
+      limit: Math.min(params.limit ?? DEFAULT_PAGE_SIZE, this.limits.maxPageSize),
+      order: params.order ?? 'desc',
+      after: params.after ?? undefined,
+    };
+  }
+
+  private async paginate<T>(load: () => Promise<Page<T>>): Promise<Page<T>> {
+    try {
+      return await load();
+    } catch (err) {
+      if (err instanceof UnknownCursorError) throw new HttpError(400, 'invalid_cursor', 'The "after" cursor names nothing in this list.');
+      throw err;
+    }
+  }
+
+  private async itemIdsAfter(userId: string, threadId: string, itemId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let after: string | undefined = itemId;
+    for (;;) {
+      const page: Page<ThreadItem> = await this.store.listItems(userId, threadId, { limit: 200, order: 'asc', after });
+      ids.push(...page.data.map((item) => item.id));
+      if (!page.has_more) return ids;
+      after = page.after;
+    }
+  }
+}
+
+function userMessage(threadId: string, input: UserMessageInputParams): UserMessageItem {
+  const options = input.inference_options;
+  return {
+    id: newId('message'),
+    thread_id: threadId,
+    created_at: now(),
+    type: 'user_message',
+    content: input.content.map((part) =>
+      part.type === 'input_text'
+        ? { type: 'input_text', text: part.text }
+        : { type: 'input_tag', id: part.id, text: part.text, data: part.data ?? {}, group: part.group ?? undefined, interactive: part.interactive ?? false },
+    ),
+    attachments: [],
+    quoted_text: input.quoted_text ?? undefined,
+    inference_options: {
+      tool_choice: options?.tool_choice ?? undefined,
+      model: options?.model ?? undefined,
+    },
+  };
+}

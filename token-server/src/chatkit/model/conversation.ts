@@ -1,0 +1,59 @@
+/**
+ * The thread as the model sees it: a provider-neutral list of turns, built from stored items and cut to a
+ * character budget by dropping the oldest turns first.
+ */
+import type { ThreadItem, UserMessageItem } from '../protocol/types.js';
+
+export type ConversationTurn =
+  | { kind: 'message'; role: 'user' | 'assistant'; text: string }
+  /** A completed client tool call: the call and its output always travel together. */
+  | { kind: 'tool_call'; callId: string; name: string; arguments: string; output: string };
+
+function userText(item: UserMessageItem): string {
+  const text = item.content.map((part) => part.text).join(' ');
+  return item.quoted_text ? `> ${item.quoted_text.replace(/\n/g, '\n> ')}\n\n${text}` : text;
+}
+
+function toTurn(item: ThreadItem): ConversationTurn | undefined {
+  switch (item.type) {
+    case 'user_message':
+      return { kind: 'message', role: 'user', text: userText(item) };
+    case 'assistant_message': {
+      const text = item.content.map((part) => part.text).join('');
+      return text ? { kind: 'message', role: 'assistant', text } : undefined;
+    }
+    case 'client_tool_call':
+      // A pending call has no output yet and cannot be sent to a model.
+      if (item.status !== 'completed') return undefined;
+      return {
+        kind: 'tool_call',
+        callId: item.call_id,
+        name: item.name,
+        arguments: JSON.stringify(item.arguments),
+        output: JSON.stringify(item.output ?? null),
+      };
+    case 'sdk_hidden_context':
+      return { kind: 'message', role: 'user', text: `[Context for the assistant, not shown to the user] ${item.content}` };
+  }
+}
+
+function size(turn: ConversationTurn): number {
+  return turn.kind === 'message' ? turn.text.length : turn.name.length + turn.arguments.length + turn.output.length;
+}
+
+/** Keeps the newest turns whose total size fits `budgetChars`; the newest turn is always kept (cut if needed). */
+export function buildConversation(items: ThreadItem[], budgetChars: number): ConversationTurn[] {
+  const turns = items.map(toTurn).filter((turn): turn is ConversationTurn => turn !== undefined);
+  const kept: ConversationTurn[] = [];
+  let used = 0;
+  for (let i = turns.length - 1; i >= 0; i--) {
+    const turn = turns[i]!;
+    if (used + size(turn) > budgetChars) {
+      if (kept.length === 0 && turn.kind === 'message') kept.push({ ...turn, text: turn.text.slice(-budgetChars) });
+      break;
+    }
+    kept.push(turn);
+    used += size(turn);
+  }
+  return kept.reverse();
+}

@@ -1,0 +1,47 @@
+/** Turns a request body into a typed ChatKit request, or a 400 with a stable code; never throws anything else. */
+import { HttpError } from '../../http/errors.js';
+import { envelope, isRequestType, paramsSchemas, type ParamsOf, type RequestType } from './schemas.js';
+
+export type ChatKitRequest = { [T in RequestType]: { type: T; params: ParamsOf<T> } }[RequestType];
+
+/** Deeper JSON than this is refused before validation, so nothing recursive ever walks it. */
+export const MAX_JSON_DEPTH = 32;
+
+export function parseJsonBody(raw: Buffer): unknown {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
+  }
+  if (exceedsDepth(body, MAX_JSON_DEPTH))
+    throw new HttpError(400, 'too_deeply_nested', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  return body;
+}
+
+/** Iterative, so a hostile body cannot exhaust the stack. */
+function exceedsDepth(value: unknown, maxDepth: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > maxDepth) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+export function parseChatKitRequest(body: unknown): ChatKitRequest {
+  const outer = envelope.safeParse(body);
+  if (!outer.success)
+    throw new HttpError(400, 'invalid_request', 'The body must be a JSON object with a string "type" and an object "params".');
+  const { type } = outer.data;
+  if (!isRequestType(type)) throw new HttpError(400, 'unknown_request_type', `Unknown ChatKit request type "${type.slice(0, 60)}".`);
+  const params = paramsSchemas[type].safeParse(outer.data.params ?? {});
+  if (!params.success) {
+    const issue = params.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `params.${issue.path.join('.')}` : 'params';
+    throw new HttpError(400, 'invalid_params', `Invalid ${where} for ${type}: ${issue?.message ?? 'invalid value'}.`);
+  }
+  return { type, params: params.data } as ChatKitRequest;
+}

@@ -1,0 +1,108 @@
+/**
+ * Wire shapes of the ChatKit server protocol, as the official server serialises them (null fields omitted,
+ * ISO-8601 timestamps). Only the item types this backend produces or stores are modelled.
+ */
+
+export interface Page<T> {
+  data: T[];
+  has_more: boolean;
+  after?: string;
+}
+
+export type ThreadStatus = { type: 'active' } | { type: 'locked' | 'closed'; reason?: string };
+
+/** A thread without its items, as stored. */
+export interface ThreadMetadata {
+  title?: string;
+  id: string;
+  created_at: string;
+  status: ThreadStatus;
+  metadata: Record<string, unknown>;
+}
+
+export interface Thread extends ThreadMetadata {
+  items: Page<ThreadItem>;
+}
+
+export type UserMessageContent =
+  | { type: 'input_text'; text: string }
+  | { type: 'input_tag'; id: string; text: string; data: Record<string, unknown>; group?: string; interactive: boolean };
+
+export interface InferenceOptions {
+  tool_choice?: { id: string };
+  model?: string;
+}
+
+export interface OutputText {
+  annotations: unknown[];
+  text: string;
+  type: 'output_text';
+}
+
+interface ItemBase {
+  id: string;
+  thread_id: string;
+  created_at: string;
+}
+
+export interface UserMessageItem extends ItemBase {
+  type: 'user_message';
+  content: UserMessageContent[];
+  attachments: never[];
+  quoted_text?: string;
+  inference_options: InferenceOptions;
+}
+
+export interface AssistantMessageItem extends ItemBase {
+  type: 'assistant_message';
+  content: OutputText[];
+}
+
+export interface ClientToolCallItem extends ItemBase {
+  type: 'client_tool_call';
+  status: 'pending' | 'completed';
+  call_id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  output?: unknown;
+}
+
+/** Context for the model that is stored in the thread but never sent to the client. */
+export interface HiddenContextItem extends ItemBase {
+  type: 'sdk_hidden_context';
+  content: string;
+}
+
+export type ThreadItem = UserMessageItem | AssistantMessageItem | ClientToolCallItem | HiddenContextItem;
+export type VisibleThreadItem = Exclude<ThreadItem, HiddenContextItem>;
+
+export type AssistantMessageUpdate =
+  | { type: 'assistant_message.content_part.added'; content_index: number; content: OutputText }
+  | { type: 'assistant_message.content_part.text_delta'; content_index: number; delta: string }
+  | { type: 'assistant_message.content_part.done'; content_index: number; content: OutputText };
+
+export type StreamEvent =
+  | { type: 'thread.created'; thread: Thread }
+  | { type: 'thread.updated'; thread: Thread }
+  | { type: 'thread.item.added'; item: VisibleThreadItem }
+  | { type: 'thread.item.updated'; item_id: string; update: AssistantMessageUpdate }
+  | { type: 'thread.item.done'; item: VisibleThreadItem }
+  | { type: 'thread.item.removed'; item_id: string }
+  | { type: 'stream_options'; stream_options: { allow_cancel: boolean } }
+  | { type: 'error'; code: 'stream.error' | 'custom'; message?: string; allow_retry: boolean };
+
+export function isHidden(item: ThreadItem): item is HiddenContextItem {
+  return item.type === 'sdk_hidden_context';
+}
+
+/** A thread as the client sees it: metadata plus a page of visible items (empty in stream events). */
+export function toThreadResponse(thread: ThreadMetadata, items: Page<ThreadItem> = { data: [], has_more: false }): Thread {
+  return {
+    title: thread.title,
+    id: thread.id,
+    created_at: thread.created_at,
+    status: thread.status,
+    metadata: thread.metadata,
+    items: { ...items, data: items.data.filter((item) => !isHidden(item)) },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * `POST /api/chatkit`: authenticate (401 before any work), rate-limit per user, read and validate the body, then
+ * answer JSON or a ChatKit event stream. Every failure before the stream starts is the uniform JSON error.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Authenticate, Principal } from '../auth/principal.js';
+import { HttpError, jsonErrorHandler } from '../http/errors.js';
+import type { RateLimitStore } from '../stores/store.js';
+import type { ChatKitHandlers } from './handlers.js';
+import type { ChatKitLimits } from './limits.js';
+import { parseChatKitRequest, parseJsonBody } from './protocol/parse-request.js';
+import { STREAMING_TYPES } from './protocol/schemas.js';
+import { openEventStream } from './protocol/sse.js';
+
+export const CHATKIT_PATH = '/api/chatkit';
+
+interface RouterDeps {
+  authenticate: Authenticate;
+  rateLimits: RateLimitStore;
+  handlers: ChatKitHandlers;
+  limits: ChatKitLimits;
+  logger: Logger;
+}
+
+const MINUTE_MS = 60_000;
+
+type Locals = { principal: Principal };
+
+export function createChatKitRouter({ authenticate, rateLimits, handlers, limits, logger }: RouterDeps): express.Router {
+  const router = express.Router();
+
+  const limit = async (key: string, max: number) => {
+    const result = await rateLimits.consume(key, max, MINUTE_MS);
+    if (!result.allowed)
+      throw new HttpError(429, 'rate_limited', 'Too many chat requests; wait a moment and try again.', {
+        'Retry-After': String(Math.max(1, Math.ceil(result.retryAfterSeconds))),
+      });
+  };
+
+  const authenticateRequest = async (req: Request, res: Response<unknown, Locals>, next: NextFunction) => {
+    res.locals.principal = await authenticate(req.headers.authorization);
+    await limit(`chatkit:req:${res.locals.principal.userId}`, limits.requestsPerMinute);
+    if (!req.is('application/json'))
+      throw new HttpError(415, 'unsupported_media_type', 'Send the ChatKit request as Content-Type: application/json.');
+    next();
+  };
+
+  const handle = async (req: Request, res: Response<unknown, Locals>) => {
+    const request = parseChatKitRequest(parseJsonBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)));
+    const { userId } = res.locals.principal;
+    if (!STREAMING_TYPES.has(request.type)) {
+      res.json(await handlers.json(userId, request as Parameters<ChatKitHandlers['json']>[1]));
+      return;
+    }
+    await limit(`chatkit:reply:${userId}`, limits.repliesPerMinute);
+    const run = await handlers.prepareStream(userId, request as Parameters<ChatKitHandlers['prepareStream']>[1]);
+    const clientGone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) clientGone.abort();
+    });
+    const sink = openEventStream(res);
+    try {
+      await run(sink, clientGone.signal);
+    } catch (err) {
+      // Storage failed mid-stream: the client still gets a well-formed end to its stream.
+      logger.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message }, type: request.type }, 'chatkit stream failed');
+      sink.send({ type: 'error', code: 'stream.error', allow_retry: true });
+    }
+    sink.end();
+  };
+
+  router.post(
+    CHATKIT_PATH,
+    authenticateRequest,
+    // Raw bytes with a size limit; JSON parsing and a depth check happen in `handle` with our own error codes.
+    express.raw({ type: () => true, limit: limits.maxBodyBytes }),
+    handle,
+  );
+  router.use(CHATKIT_PATH, jsonErrorHandler);
+  return router;
+}

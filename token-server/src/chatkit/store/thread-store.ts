@@ -1,0 +1,45 @@
+/**
+ * The narrow storage interface the ChatKit backend depends on. Every call is scoped by `userId`: a thread or
+ * item of another user behaves exactly like one that does not exist.
+ */
+import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
+
+export interface PageQuery {
+  limit: number;
+  order: 'asc' | 'desc';
+  /** Id of the last record of the previous page. */
+  after?: string;
+}
+
+/** Thrown when `after` names no record of this user (in this thread). */
+export class UnknownCursorError extends Error {
+  constructor() {
+    super('unknown pagination cursor');
+    this.name = 'UnknownCursorError';
+  }
+}
+
+export interface ThreadStore {
+  createThread(userId: string, thread: ThreadMetadata): Promise<void>;
+  getThread(userId: string, threadId: string): Promise<ThreadMetadata | undefined>;
+  /** Returns false when the thread is not this user's. */
+  updateThread(userId: string, thread: ThreadMetadata): Promise<boolean>;
+  /** Deletes the thread and its items; false when it is not this user's. */
+  deleteThread(userId: string, threadId: string): Promise<boolean>;
+  listThreads(userId: string, query: PageQuery): Promise<Page<ThreadMetadata>>;
+  countThreads(userId: string): Promise<number>;
+
+  addItem(userId: string, item: ThreadItem): Promise<void>;
+  /** Replaces a stored item with the same id. */
+  saveItem(userId: string, item: ThreadItem): Promise<void>;
+  deleteItems(userId: string, threadId: string, itemIds: string[]): Promise<void>;
+  getItem(userId: string, threadId: string, itemId: string): Promise<ThreadItem | undefined>;
+  /** Hidden items are included; callers that answer the client filter them. */
+  listItems(userId: string, threadId: string, query: PageQuery): Promise<Page<ThreadItem>>;
+  countItems(userId: string, threadId: string): Promise<number>;
+  /** Records a thumbs up/down on items of this user's thread; ids that name no such item are ignored. */
+  addFeedback(userId: string, threadId: string, itemIds: string[], kind: 'positive' | 'negative'): Promise<void>;
+
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,169 @@
+/**
+ * Scripted model streams for `startOpenAIMock`: `POST /v1/responses` and `POST /v1/chat/completions` answer with
+ * server-sent events shaped like OpenAI's, chunk by chunk, with optional delays and mid-stream faults. Whether the
+ * caller aborted a request is recorded by the mock core (`RecordedRequest.aborted`).
+ */
+import type { ServerResponse } from 'node:http';
+import type { MockRoute } from './openai-mock.js';
+
+export interface ModelScript {
+  /** Text chunks streamed in order. */
+  deltas?: string[];
+  /** A function (client tool) call streamed after the text. */
+  toolCall?: { name: string; arguments: string; callId?: string };
+  /** Pause before each chunk, in ms. */
+  delayMs?: number;
+  /**
+   * What happens after `faultAfter` text chunks (default: all of them): `reset` destroys the socket, `error_event`
+   * sends the API's in-stream error, `hang` sends nothing more until the caller goes away.
+   */
+  fault?: 'reset' | 'error_event' | 'hang';
+  faultAfter?: number;
+}
+
+export interface ScriptedModel {
+  routes: MockRoute[];
+  /** Scripts for the next requests, in order; once used up, the default script answers. */
+  enqueue(...scripts: ModelScript[]): void;
+  /** Resolves when a stream has sent its last scripted chunk and is hanging (a `hang` fault). */
+  hanging(): Promise<void>;
+}
+
+type Sse = (event: string | null, data: unknown) => void;
+
+function pause(ms: number, res: ServerResponse): Promise<void> {
+  if (ms <= 0 || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    }
+    res.on('close', done);
+  });
+}
+
+const untilClosed = (res: ServerResponse) => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.on('close', () => resolve())));
+
+/** The two wire dialects; each turns the script's steps into its own events. */
+interface Dialect {
+  start(send: Sse): void;
+  delta(send: Sse, text: string): void;
+  toolCall(send: Sse, call: Required<NonNullable<ModelScript['toolCall']>>): void;
+  finish(send: Sse, text: string): void;
+  error(send: Sse): void;
+}
+
+const responses: Dialect = {
+  start(send) {
+    const response = { id: 'resp_mock', object: 'response', status: 'in_progress', output: [] };
+    send('response.created', { type: 'response.created', sequence_number: 0, response });
+    send('response.output_item.added', {
+      type: 'response.output_item.added',
+      output_index: 0,
+      item: { id: 'msg_mock', type: 'message', role: 'assistant', status: 'in_progress', content: [] },
+    });
+    send('response.content_part.added', {
+      type: 'response.content_part.added',
+      item_id: 'msg_mock',
+      output_index: 0,
+      content_index: 0,
+      part: { type: 'output_text', text: '', annotations: [] },
+    });
+  },
+  delta(send, text) {
+    send('response.output_text.delta', { type: 'response.output_text.delta', item_id: 'msg_mock', output_index: 0, content_index: 0, delta: text });
+  },
+  toolCall(send, call) {
+    const item = { id: 'fc_mock', type: 'function_call', call_id: call.callId, name: call.name, arguments: call.arguments, status: 'completed' };
+    send('response.output_item.added', { type: 'response.output_item.added', output_index: 1, item: { ...item, arguments: '', status: 'in_progress' } });
+    send('response.function_call_arguments.delta', { type: 'response.function_call_arguments.delta', item_id: 'fc_mock', output_index: 1, delta: call.arguments });
+    send('response.function_call_arguments.done', { type: 'response.function_call_arguments.done', item_id: 'fc_mock', output_index: 1, arguments: call.arguments });
+    send('response.output_item.done', { type: 'response.output_item.done', output_index: 1, item });
+  },
+  finish(send, text) {
+    send('response.output_text.done', { type: 'response.output_text.done', item_id: 'msg_mock', output_index: 0, content_index: 0, text });
+    send('response.completed', { type: 'response.completed', response: { id: 'resp_mock', object: 'response', status: 'completed' } });
+  },
+  error(send) {
+    send('error', { type: 'error', code: 'server_error', message: 'mock in-stream failure', param: null });
+  },
+};
+
+const chunk = (delta: Record<string, unknown>, finish_reason: string | null = null) => ({
+  id: 'chatcmpl_mock',
+  object: 'chat.completion.chunk',
+  created: 0,
+  model: 'mock',
+  choices: [{ index: 0, delta, finish_reason }],
+});
+
+const chatCompletions: Dialect = {
+  start(send) {
+    send(null, chunk({ role: 'assistant', content: '' }));
+  },
+  delta(send, text) {
+    send(null, chunk({ content: text }));
+  },
+  toolCall(send, call) {
+    send(null, chunk({ tool_calls: [{ index: 0, id: call.callId, type: 'function', function: { name: call.name, arguments: '' } }] }));
+    send(null, chunk({ tool_calls: [{ index: 0, function: { arguments: call.arguments } }] }));
+  },
+  finish(send) {
+    send(null, chunk({}, 'stop'));
+    send(null, '[DONE]');
+  },
+  error(send) {
+    send(null, { error: { message: 'mock in-stream failure', type: 'server_error' } });
+  },
+};
+
+export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo!'] }): ScriptedModel {
+  const queue: ModelScript[] = [];
+  let hangWaiters: Array<() => void> = [];
+
+  const play = (dialect: Dialect) => async ({ res }: { res: ServerResponse }): Promise<void> => {
+    const script = queue.shift() ?? defaultScript;
+    const deltas = script.deltas ?? [];
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const send: Sse = (event, data) => {
+      if (res.destroyed) return;
+      const payload = typeof data === 'string' ? data : JSON.stringify(data);
+      res.write(`${event ? `event: ${event}\n` : ''}data: ${payload}\n\n`);
+    };
+    dialect.start(send);
+    const faultAfter = script.fault ? (script.faultAfter ?? deltas.length) : Infinity;
+    for (const [index, text] of deltas.entries()) {
+      if (index === faultAfter) break;
+      await pause(script.delayMs ?? 0, res);
+      dialect.delta(send, text);
+    }
+    if (script.fault === 'reset') {
+      res.socket?.destroy();
+      return;
+    }
+    if (script.fault === 'error_event') {
+      dialect.error(send);
+      res.end();
+      return;
+    }
+    if (script.fault === 'hang') {
+      for (const wake of hangWaiters) wake();
+      hangWaiters = [];
+      return untilClosed(res);
+    }
+    if (script.toolCall) dialect.toolCall(send, { callId: 'call_mock', ...script.toolCall });
+    dialect.finish(send, deltas.join(''));
+    res.end();
+  };
+
+  return {
+    routes: [
+      { method: 'POST', path: '/v1/responses', handler: play(responses) },
+      { method: 'POST', path: '/v1/chat/completions', handler: play(chatCompletions) },
+    ],
+    enqueue: (...scripts) => queue.push(...scripts),
+    hanging: () => new Promise((resolve) => hangWaiters.push(resolve)),
+  };
+}
