@@ -9,7 +9,7 @@ import { HttpError, jsonErrorHandler } from '../http/errors.js';
 import type { RateLimitStore } from '../stores/store.js';
 import type { ChatKitHandlers } from './handlers.js';
 import type { ChatKitLimits } from './limits.js';
-import { parseChatKitRequest, parseJsonBody } from './protocol/parse-request.js';
+import { parseChatKitRequest, readJsonBody } from './protocol/parse-request.js';
 import { STREAMING_TYPES } from './protocol/schemas.js';
 import { openEventStream } from './protocol/sse.js';
 
@@ -47,7 +47,7 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
   };
 
   const handle = async (req: Request, res: Response<unknown, Locals>) => {
-    const request = parseChatKitRequest(parseJsonBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)));
+    const request = parseChatKitRequest(readJsonBody(req.body));
     const { userId } = res.locals.principal;
     if (!STREAMING_TYPES.has(request.type)) {
       res.json(await handlers.json(userId, request as Parameters<ChatKitHandlers['json']>[1]));
@@ -73,7 +73,8 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
   router.post(
     CHATKIT_PATH,
     authenticateRequest,
-    // Raw bytes with a size limit; JSON parsing and a depth check happen in `handle` with our own error codes.
+    // Raw bytes with a size limit (skipped when an outer middleware already read the body); JSON parsing and
+    // the depth check happen in `handle`, with this endpoint's error codes.
     express.raw({ type: () => true, limit: limits.maxBodyBytes }),
     handle,
   );

@@ -7,16 +7,22 @@ export type ChatKitRequest = { [T in RequestType]: { type: T; params: ParamsOf<T
 /** Deeper JSON than this is refused before validation, so nothing recursive ever walks it. */
 export const MAX_JSON_DEPTH = 32;
 
-export function parseJsonBody(raw: Buffer): unknown {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
+/**
+ * The request body as JSON: raw bytes are parsed here; a body an outer JSON middleware already parsed is taken
+ * as is. Either way it is depth-checked.
+ */
+export function readJsonBody(body: unknown): unknown {
+  let value = body;
+  if (Buffer.isBuffer(body) || body === undefined) {
+    try {
+      value = JSON.parse((body ?? '').toString('utf8'));
+    } catch {
+      throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
+    }
   }
-  if (exceedsDepth(body, MAX_JSON_DEPTH))
+  if (exceedsDepth(value, MAX_JSON_DEPTH))
     throw new HttpError(400, 'too_deeply_nested', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
-  return body;
+  return value;
 }
 
 /** Iterative, so a hostile body cannot exhaust the stack. */

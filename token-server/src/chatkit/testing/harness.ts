@@ -1,0 +1,180 @@
+/**
+ * Test harness for the ChatKit backend: the real router on an ephemeral loopback port, real HS256 JWTs checked
+ * by jose, the real `openai` SDK pointed at the scripted model mock, and helpers that speak the protocol.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { SignJWT, jwtVerify } from 'jose';
+import pino from 'pino';
+import type { Authenticate } from '../../auth/principal.js';
+import { HttpError } from '../../http/errors.js';
+import { createMemoryStores } from '../../stores/memory-store.js';
+import { startOpenAIMock, type OpenAIMock } from '../../../test-support/openai-mock.js';
+import { scriptedModel, type ModelScript, type ScriptedModel } from '../../../test-support/openai-mock-model.js';
+import { createChatKitBackend, type ChatKitBackend, type ChatKitLimits, type ClientToolDefinition } from '../index.js';
+import type { StreamEvent } from '../protocol/types.js';
+
+export const API_KEY = 'sk-test-canary-0123456789';
+
+/** Verifies `Authorization: Bearer <HS256 JWT>` with jose; the claim `kind` says user or visitor. */
+export function hs256Authenticate(secret: Uint8Array): Authenticate {
+  return async (authorization) => {
+    const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    if (!token) throw new HttpError(401, 'missing_token', 'Send "Authorization: Bearer <token>".');
+    try {
+      const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] });
+      return { userId: payload.sub!, kind: payload.kind === 'visitor' ? 'visitor' : 'user' };
+    } catch {
+      throw new HttpError(401, 'invalid_token', 'The token is not valid.');
+    }
+  };
+}
+
+export interface BackendOptions {
+  /** Which API the model speaks; `null` runs without a model. */
+  api?: 'responses' | 'chat_completions' | null;
+  databasePath?: string;
+  limits?: Partial<ChatKitLimits>;
+  clientTools?: ClientToolDefinition[];
+  defaultScript?: ModelScript;
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON for JSON answers. */
+  body: any;
+  /** Parsed events for `text/event-stream` answers. */
+  events: StreamEvent[];
+}
+
+/** Splits an SSE body into events, failing on anything but exact `data: <json>\n\n` framing. */
+export function parseEvents(text: string): StreamEvent[] {
+  if (text === '') return [];
+  if (!text.endsWith('\n\n')) throw new Error(`stream does not end with a blank line: ${JSON.stringify(text.slice(-40))}`);
+  return text
+    .slice(0, -2)
+    .split('\n\n')
+    .map((frame) => {
+      if (!frame.startsWith('data: ') || frame.includes('\n')) throw new Error(`bad SSE frame: ${JSON.stringify(frame)}`);
+      return JSON.parse(frame.slice('data: '.length)) as StreamEvent;
+    });
+}
+
+export interface Harness {
+  url: string;
+  mock: OpenAIMock;
+  model: ScriptedModel;
+  backend: ChatKitBackend;
+  logs(): string;
+  tokenFor(userId: string, kind?: 'user' | 'visitor'): Promise<string>;
+  /** POSTs a ChatKit request as `userId` (a string body is sent as is). */
+  call(userId: string, body: unknown, headers?: Record<string, string>): Promise<Reply>;
+  /** Opens a streaming request and returns its event reader and an abort switch. */
+  open(userId: string, body: unknown): Promise<{ next(): Promise<StreamEvent | undefined>; abort(): void }>;
+  /** Stops the HTTP server and closes the database (the mock stays up unless `all`). */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const userInput = (text: string) => ({ content: [{ type: 'input_text', text }], attachments: [], inference_options: {} });
+export const createThread = (text: string) => ({ type: 'threads.create', params: { input: userInput(text) } });
+export const addMessage = (threadId: string, text: string) => ({ type: 'threads.add_user_message', params: { thread_id: threadId, input: userInput(text) } });
+
+async function listen(app: express.Express): Promise<{ server: Server; url: string }> {
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+export async function startBackend(options: BackendOptions = {}, shared?: { mock: OpenAIMock; model: ScriptedModel }): Promise<Harness> {
+  const model = shared?.model ?? scriptedModel(options.defaultScript);
+  const mock = shared?.mock ?? (await startOpenAIMock(model.routes));
+  const secret = randomBytes(32);
+  const lines: string[] = [];
+  const api = options.api === undefined ? 'responses' : options.api;
+  const backend = createChatKitBackend({
+    authenticate: hs256Authenticate(secret),
+    rateLimits: createMemoryStores({ clock: { now: () => Date.now() } }).rateLimits,
+    logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }),
+    databasePath: options.databasePath ?? ':memory:',
+    model: api && { apiKey: API_KEY, baseURL: mock.baseURL, model: 'mock-model', instructions: 'Be brief.', api },
+    limits: { modelTimeoutMs: 2_000, modelIdleTimeoutMs: 2_000, ...options.limits },
+    clientTools: options.clientTools,
+  });
+  const app = express();
+  app.use(backend.router);
+  const { server, url } = await listen(app);
+
+  const tokenFor = (userId: string, kind: 'user' | 'visitor' = 'user') =>
+    new SignJWT({ kind }).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setExpirationTime('5m').sign(secret);
+  const post = async (userId: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+    fetch(`${url}/api/chatkit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(userId)}`, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      signal,
+    });
+
+  const stop = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await backend.close();
+  };
+  return {
+    url,
+    mock,
+    model,
+    backend,
+    logs: () => lines.join(''),
+    tokenFor,
+    async call(userId, body, headers) {
+      const res = await post(userId, body, headers);
+      const text = await res.text();
+      const isStream = res.headers.get('content-type')?.startsWith('text/event-stream');
+      return { status: res.status, headers: res.headers, text, body: isStream ? undefined : JSON.parse(text), events: isStream ? parseEvents(text) : [] };
+    },
+    async open(userId, body) {
+      const controller = new AbortController();
+      const res = await post(userId, body, {}, controller.signal);
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let buffered = '';
+      return {
+        async next() {
+          for (;;) {
+            const end = buffered.indexOf('\n\n');
+            if (end >= 0) {
+              const frame = buffered.slice(0, end);
+              buffered = buffered.slice(end + 2);
+              return parseEvents(`${frame}\n\n`)[0];
+            }
+            const { value, done } = await reader.read();
+            if (done) return undefined;
+            buffered += decoder.decode(value, { stream: true });
+          }
+        },
+        abort: () => controller.abort(),
+      };
+    },
+    stop,
+    async close() {
+      await stop();
+      if (!shared) await mock.close();
+    },
+  };
+}
+
+/** Polls `check` until it returns a value (bounded; for state written after a disconnect). */
+export async function eventually<T>(check: () => Promise<T | undefined>, attempts = 100): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('condition not met');
+}
