@@ -8,6 +8,7 @@ import { parseFlags, type BenchFlags, type SuiteName } from './harness/args.js';
 import { describeMachine, machineLine } from './harness/machine.js';
 import { Report } from './harness/report.js';
 import { enablePinning, killAllHosts, pinSelf } from './harness/hosts.js';
+import { tokenServerSuite } from './suites/token-server.js';
 import { widgetSuite } from './suites/widget.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -15,7 +16,7 @@ const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 type Suite = (report: Report, flags: BenchFlags, resultsDir: string) => Promise<void>;
 
 const suites: Record<SuiteName, Suite | undefined> = {
-  token: undefined,
+  token: tokenServerSuite,
   backend: undefined,
   widget: widgetSuite,
   memory: undefined,

@@ -18,6 +18,8 @@ export interface HostOptions {
   cpu?: number;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Send stdout to /dev/null (request logs): the process still formats and writes them, nobody reads them. */
+  discardStdout?: boolean;
 }
 
 export interface Host {
@@ -52,7 +54,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       : [process.execPath, nodeArgs];
   const child = spawn(command as string, args as string[], {
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    stdio: ['ignore', options.discardStdout ? 'ignore' : 'pipe', 'pipe', 'ipc'],
   });
   live.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -64,7 +66,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     tail.splice(0, Math.max(0, tail.length - 20));
   };
-  child.stdout!.on('data', keep);
+  child.stdout?.on('data', keep);
   child.stderr!.on('data', keep);
 
   const url = await new Promise<string>((resolve, reject) => {

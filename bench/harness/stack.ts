@@ -1,0 +1,57 @@
+/**
+ * Starts the product for a suite: the OpenAI mock (core 1, with the bench identity's JWKS) and the real token
+ * server (core 0) configured against it with every feature on: user JWTs from a JWKS, hosted sessions, public
+ * keys and the custom backend.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { MOCK_OPENAI_API_KEY } from '../../token-server/test-support/openai-mock-sessions.js';
+import { startHost, type Host } from './hosts.js';
+import { AUDIENCE, ISSUER, type Identity } from './identity.js';
+
+/** The site that embeds the widget, as the token server sees it in `Origin`. */
+export const SITE_ORIGIN = 'https://shop.example';
+export const PUBLIC_KEY = 'pk_bench';
+
+export function startMock(identity: Identity): Promise<Host> {
+  return startHost({ name: 'openai-mock', entry: 'bench/hosts/openai-mock.ts', cpu: 1, env: { BENCH_JWKS: identity.jwks } });
+}
+
+export function startHello(): Promise<Host> {
+  return startHost({ name: 'express-hello', entry: 'bench/hosts/express-hello.ts', cpu: 0 });
+}
+
+export interface TokenServer extends Host {
+  /** Stops the server and removes its data folder. */
+  stop(): Promise<void>;
+}
+
+export async function startTokenServer(mock: Host, name = 'token-server', nodeArgs: string[] = []): Promise<TokenServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ckw-bench-'));
+  const env: Record<string, string> = {
+    AUTH_JWKS_URL: `${mock.url}/jwks.json`,
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    OPENAI_API_KEY: MOCK_OPENAI_API_KEY,
+    OPENAI_BASE_URL: `${mock.url}/v1`,
+    CHATKIT_WORKFLOW_ID: 'wf_bench',
+    CHATKIT_BACKEND: 'custom',
+    CHATKIT_MODEL: 'gpt-bench',
+    CHATKIT_DOMAIN_KEY: 'domain_pk_bench',
+    ALLOWED_ORIGINS: SITE_ORIGIN,
+    PUBLIC_KEYS: `${PUBLIC_KEY}=${SITE_ORIGIN}`,
+    SIGNING_KEY: randomBytes(32).toString('base64url'),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+  };
+  const host = await startHost({ name, entry: 'bench/hosts/token-server.ts', cpu: 0, env, nodeArgs, discardStdout: true });
+  return {
+    ...host,
+    stop: async () => {
+      await host.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

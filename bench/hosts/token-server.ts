@@ -1,0 +1,20 @@
+/**
+ * The real token server for the bench: `loadConfig(env)`, `createApp(config)` and `listen` exactly as
+ * `server.ts` uses them, on an ephemeral loopback port. Only the rate limits are lifted (the limiter still runs on
+ * every request), since one load generator on one IP would otherwise measure nothing but 429s.
+ */
+import { createApp } from '../../token-server/src/app.js';
+import { loadConfig, type Config } from '../../token-server/src/config.js';
+import { listen } from '../../token-server/src/http/listen.js';
+import { announceListening } from '../harness/ipc.js';
+
+const UNLIMITED = 1_000_000_000;
+const loaded = loadConfig(process.env);
+const config: Config = {
+  ...loaded,
+  limits: { ...loaded.limits, perIpPerMinute: UNLIMITED, perUserPerMinute: UNLIMITED, perPublicKeyPerMinute: UNLIMITED, publicPerIpPerMinute: UNLIMITED },
+};
+
+const { app } = await createApp(config);
+const { url } = await listen(app, '127.0.0.1', 0);
+announceListening(url);

@@ -1,0 +1,114 @@
+/**
+ * Token-server figures: requests/s and p50/p99 latency of `/start`, `/refresh`, `/public` and the 401 path against
+ * the real server with a zero-latency OpenAI mock, each beside bare Express 5 measured just before it the same way;
+ * then `/start` with a 300 ms upstream at 20 and 200 connections (throughput must scale; event-loop delay p99).
+ * A route under 10% of bare Express is profiled with `node --cpu-prof`.
+ */
+import { join, relative } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import type { BenchFlags } from '../harness/args.js';
+import type { Report } from '../harness/report.js';
+import type { Host } from '../harness/hosts.js';
+import { createIdentity } from '../harness/identity.js';
+import { describeUnexpected, runLoad, type LoadResult } from '../harness/load.js';
+import { summarizeProfile } from '../harness/profile.js';
+import { startHello, startMock, startTokenServer } from '../harness/stack.js';
+import { tokenScenarios, type Scenario } from '../harness/token-scenarios.js';
+
+const CONNECTIONS = 50;
+const WARMUP_MS = 1_000;
+const UPSTREAM_LATENCY_MS = 300;
+/** The issue's bar: a route under this share of bare Express gets a CPU profile. */
+const PROFILE_BELOW = 0.1;
+
+async function measure(host: Host, scenario: Scenario, connections: number, durationMs: number): Promise<LoadResult> {
+  const options = { url: host.url, connections, expectedStatus: scenario.expectedStatus, requests: [scenario.request] };
+  await runLoad({ ...options, durationMs: WARMUP_MS });
+  return runLoad({ ...options, durationMs });
+}
+
+const HELLO: Scenario = { name: 'bare Express hello', expectedStatus: 200, request: { method: 'POST', path: '/hello' } };
+
+export async function tokenServerSuite(report: Report, flags: BenchFlags, resultsDir: string): Promise<void> {
+  const identity = await createIdentity();
+  const mock = await startMock(identity);
+  const hello = await startHello();
+  const server = await startTokenServer(mock);
+  const scenarios = await tokenScenarios(identity);
+  const slow: Scenario[] = [];
+  try {
+    for (const scenario of scenarios) {
+      const base = await measure(hello, HELLO, CONNECTIONS, flags.durationMs);
+      const result = await measure(server, scenario, CONNECTIONS, flags.durationMs);
+      const note = describeUnexpected(result) ?? `${CONNECTIONS} connections`;
+      const add = (figure: string, value: number, baseline: number, unit: string) =>
+        report.add({ suite: 'token', name: `${scenario.name}: ${figure}`, value, unit, baseline: { name: 'bare Express', value: baseline }, note });
+      add('throughput', result.requestsPerSecond, base.requestsPerSecond, 'req/s');
+      add('p50 latency', result.p50Ms, base.p50Ms, 'ms');
+      add('p99 latency', result.p99Ms, base.p99Ms, 'ms');
+      if (result.requestsPerSecond < PROFILE_BELOW * base.requestsPerSecond) slow.push(scenario);
+    }
+    await measureSlowUpstream(report, flags, mock, server, scenarios[0]!);
+  } finally {
+    await server.stop();
+    await hello.stop();
+  }
+  try {
+    for (const scenario of slow) await profileScenario(report, flags, mock, scenario, resultsDir);
+  } finally {
+    await mock.stop();
+  }
+}
+
+/** `/start` with a slow upstream: the server must keep many sessions in flight, so throughput grows with connections. */
+async function measureSlowUpstream(report: Report, flags: BenchFlags, mock: Host, server: Host, start: Scenario): Promise<void> {
+  mock.send({ type: 'latency', ms: UPSTREAM_LATENCY_MS });
+  try {
+    for (const connections of [20, 200]) {
+      await server.probe(); // starts a fresh event-loop window
+      const result = await measure(server, start, connections, flags.durationMs);
+      const loop = await server.probe();
+      // Each connection can finish at most one request per upstream round trip.
+      const ideal = connections / (UPSTREAM_LATENCY_MS / 1000);
+      const note = describeUnexpected(result) ?? `${connections} connections, ${UPSTREAM_LATENCY_MS} ms upstream`;
+      const name = `/start, ${UPSTREAM_LATENCY_MS} ms upstream, ${connections} conns`;
+      report.add({ suite: 'token', name: `${name}: throughput`, value: result.requestsPerSecond, unit: 'req/s', baseline: { name: 'ideal conns/latency', value: ideal }, note });
+      report.add({ suite: 'token', name: `${name}: p99 latency`, value: result.p99Ms, unit: 'ms', baseline: { name: 'upstream latency', value: UPSTREAM_LATENCY_MS }, note });
+      report.add({
+        suite: 'token',
+        name: `${name}: event-loop delay p99`,
+        value: loop.eventLoopP99Ms,
+        unit: 'ms',
+        note: `max ${loop.eventLoopMaxMs.toFixed(1)} ms; monitor resolution 10 ms`,
+      });
+    }
+  } finally {
+    mock.send({ type: 'latency', ms: 0 });
+  }
+}
+
+/** Runs the scenario against a fresh server started with `--cpu-prof`, then says where its CPU time went. */
+async function profileScenario(report: Report, flags: BenchFlags, mock: Host, scenario: Scenario, resultsDir: string): Promise<void> {
+  const slug = scenario.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  const dir = join(resultsDir, 'profiles', `token-${slug}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const server = await startTokenServer(mock, `token-server (profiled)`, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  try {
+    await measure(server, scenario, CONNECTIONS, flags.durationMs);
+  } finally {
+    await server.stop();
+  }
+  const file = mainThreadProfile(dir);
+  const lines = summarizeProfile(file);
+  const shown = relative(resultsDir, file);
+  report.profiles.push({ title: `token server under ${scenario.name} load (${CONNECTIONS} connections)`, file: shown, lines });
+  report.warn(`${scenario.name}: under ${PROFILE_BELOW * 100}% of bare Express; profile summary below (results/${shown})`);
+}
+
+/** tsx's loader thread writes a profile too; the main thread's is the one with the load in it (the largest). */
+function mainThreadProfile(dir: string): string {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+  if (files.length === 0) throw new Error(`no CPU profile was written to ${dir}`);
+  return files.reduce((a, b) => (statSync(a).size >= statSync(b).size ? a : b));
+}
