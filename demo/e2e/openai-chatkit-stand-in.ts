@@ -1,0 +1,280 @@
+/**
+ * Test-only stand-in for OpenAI's ChatKit script (`script-src` points here in the end-to-end tests, since the
+ * real CDN cannot be reached). It defines `<openai-chatkit>` and does what the real element does with the options
+ * the widget gives it: in custom mode it speaks the ChatKit protocol to `api.url` through `api.fetch` (create a
+ * thread, stream the reply, list threads, open `initialThread`), in hosted mode it asks `getClientSecret`. It
+ * draws a plain chat so people and tests can see what happened.
+ */
+interface CustomApi {
+  url: string;
+  domainKey: string;
+  fetch?: typeof fetch;
+}
+interface HostedApi {
+  getClientSecret(current: string | null): Promise<string>;
+}
+interface StandInOptions {
+  api: CustomApi | HostedApi;
+  theme?: 'light' | 'dark' | { colorScheme?: 'light' | 'dark'; color?: { accent?: { primary?: string } } };
+  header?: { title?: { text?: string } };
+  startScreen?: { greeting?: string };
+  composer?: { placeholder?: string };
+  initialThread?: string | null;
+}
+interface ThreadItem {
+  id: string;
+  type: string;
+  content?: { type: string; text: string }[];
+}
+interface ChatKitEvent {
+  type: string;
+  thread?: { id: string; title?: string };
+  item?: ThreadItem;
+  item_id?: string;
+  update?: { type: string; delta?: string };
+  message?: string;
+}
+interface ErrorAnswer {
+  error?: { code?: string; message?: string };
+}
+
+const STYLES = `
+:host { display: block; height: 100%; font: 15px/1.5 system-ui, sans-serif; --bg: #ffffff; --text: #1a1d24; --muted: #687082;
+  --line: #e3e6ee; --bubble: #f1f3f8; --accent: #10a37f; }
+:host([data-scheme="dark"]) { --bg: #181b22; --text: #e8ebf1; --muted: #9aa3b2; --line: #2b3140; --bubble: #232834; }
+.frame { display: flex; flex-direction: column; height: 100%; background: var(--bg); color: var(--text); }
+header { padding: 12px 16px; border-bottom: 1px solid var(--line); font-weight: 600; display: flex; justify-content: space-between; gap: 8px; }
+header small { color: var(--muted); font-weight: 400; }
+.history { display: flex; gap: 6px; flex-wrap: wrap; padding: 8px 16px 0; margin: 0; list-style: none; font-size: 12px; color: var(--muted); }
+.history:empty { display: none; }
+.history li { border: 1px solid var(--line); border-radius: 999px; padding: 1px 8px; }
+.messages { flex: 1; overflow: auto; padding: 16px; display: flex; flex-direction: column; gap: 10px; }
+.greeting { margin: auto; text-align: center; color: var(--muted); font-size: 18px; }
+.message { max-width: 80%; padding: 8px 12px; border-radius: 14px; white-space: pre-wrap; }
+.message[data-role="user"] { align-self: flex-end; background: var(--accent); color: #fff; }
+.message[data-role="assistant"] { align-self: flex-start; background: var(--bubble); }
+.status { padding: 0 16px; color: var(--muted); font-size: 13px; min-height: 0; }
+.error { margin: 0 16px 8px; padding: 8px 12px; border-radius: 10px; background: #fdecec; color: #9b1c1c; font-size: 14px; }
+.error[hidden], .status:empty { display: none; }
+form { display: flex; gap: 8px; padding: 12px 16px 16px; }
+input { flex: 1; padding: 10px 12px; border-radius: 12px; border: 1px solid var(--line); background: var(--bg); color: var(--text); font: inherit; }
+button { padding: 0 16px; border: 0; border-radius: 12px; background: var(--accent); color: #fff; font: inherit; font-weight: 600; }
+`;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text = ''): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.textContent = text;
+  return node;
+}
+
+class OpenAIChatKitStandIn extends HTMLElement {
+  #options: StandInOptions | undefined;
+  #threadId: string | null = null;
+  readonly #messages = element('div', { class: 'messages', 'data-testid': 'standin-messages' });
+  readonly #history = element('ul', { class: 'history', 'data-testid': 'standin-history', 'aria-label': 'Your threads' });
+  readonly #title = element('span', { 'data-testid': 'standin-title' });
+  readonly #status = element('p', { class: 'status', 'data-testid': 'standin-status', role: 'status' });
+  readonly #error = element('p', { class: 'error', 'data-testid': 'standin-error', role: 'alert' });
+  readonly #input = element('input', { 'data-testid': 'standin-input', 'aria-label': 'Message' });
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLES);
+    root.adoptedStyleSheets = [sheet];
+    const form = element('form');
+    form.append(this.#input, element('button', { type: 'submit', 'data-testid': 'standin-send' }, 'Send'));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = this.#input.value.trim();
+      this.#input.value = '';
+      if (text) void this.sendUserMessage({ text });
+    });
+    const header = element('header');
+    header.append(this.#title, element('small', {}, 'ChatKit stand-in'));
+    const frame = element('div', { class: 'frame' });
+    this.#error.hidden = true;
+    frame.append(header, this.#history, this.#messages, this.#status, this.#error, form);
+    root.append(frame);
+  }
+
+  setOptions(options: StandInOptions): void {
+    const first = !this.#options;
+    const apiChanged = this.#options?.api !== options.api;
+    this.#options = options;
+    this.#applyLook();
+    // The React wrapper attaches its listeners right after the first setOptions; fire events after that.
+    if (first) setTimeout(() => this.#emit('chatkit.ready', {}));
+    if (apiChanged) setTimeout(() => void this.#connect());
+  }
+
+  focusComposer(): void {
+    this.#input.focus();
+  }
+
+  async setThreadId(threadId: string | null): Promise<void> {
+    if (!threadId) {
+      this.#showThread(null, []);
+      return;
+    }
+    const thread = await this.#request<{ id: string; items: { data: ThreadItem[] } }>('threads.get_by_id', { thread_id: threadId });
+    if (thread) this.#showThread(thread.id, thread.items.data);
+  }
+
+  async sendUserMessage({ text }: { text: string }): Promise<void> {
+    const input = { content: [{ type: 'input_text', text }], attachments: [], inference_options: {} };
+    const response = this.#threadId
+      ? await this.#post('threads.add_user_message', { thread_id: this.#threadId, input })
+      : await this.#post('threads.create', { input });
+    if (!response) return;
+    this.#emit('chatkit.response.start', {});
+    await this.#readStream(response);
+    this.#emit('chatkit.response.end', {});
+    await this.#listThreads();
+  }
+
+  #applyLook(): void {
+    const options = this.#options!;
+    const theme = options.theme;
+    this.dataset.scheme = typeof theme === 'string' ? theme : (theme?.colorScheme ?? 'light');
+    const accent = typeof theme === 'object' ? theme.color?.accent?.primary : undefined;
+    if (accent) this.style.setProperty('--accent', accent);
+    else this.style.removeProperty('--accent');
+    this.#title.textContent = options.header?.title?.text ?? 'Chat';
+    this.#input.placeholder = options.composer?.placeholder ?? 'Message';
+    if (!this.#threadId && this.#messages.childElementCount <= 1) this.#showGreeting();
+  }
+
+  #showGreeting(): void {
+    this.#messages.replaceChildren(element('p', { class: 'greeting', 'data-testid': 'standin-greeting' }, this.#options?.startScreen?.greeting ?? 'What can I help with?'));
+  }
+
+  async #connect(): Promise<void> {
+    const api = this.#options!.api;
+    if ('getClientSecret' in api) {
+      this.#status.textContent = 'Starting a hosted session…';
+      try {
+        await api.getClientSecret(null);
+        // The secret itself is never shown: only that the session exists.
+        this.#status.textContent = 'Hosted session started (the conversation runs on OpenAI).';
+        this.dataset.hostedSession = 'started';
+      } catch (error) {
+        this.#showError(`Could not start a hosted session: ${(error as Error).message}`);
+      }
+      return;
+    }
+    this.#status.textContent = '';
+    await this.#listThreads();
+    const initial = this.#options!.initialThread;
+    if (initial) await this.setThreadId(initial);
+  }
+
+  async #listThreads(): Promise<void> {
+    const page = await this.#request<{ data: { id: string; title?: string }[] }>('threads.list', { limit: 20, order: 'desc' });
+    if (!page) return;
+    this.#history.replaceChildren(...page.data.map((thread) => element('li', { 'data-thread-id': thread.id }, thread.title ?? 'New chat')));
+  }
+
+  #showThread(threadId: string | null, items: ThreadItem[]): void {
+    this.#threadId = threadId;
+    this.dataset.threadId = threadId ?? '';
+    if (items.length === 0) this.#showGreeting();
+    else this.#messages.replaceChildren();
+    for (const item of items) this.#addItem(item);
+    this.#emit('chatkit.thread.change', { threadId });
+  }
+
+  #addItem(item: ThreadItem): HTMLElement | undefined {
+    if (item.type !== 'user_message' && item.type !== 'assistant_message') return undefined;
+    this.#messages.querySelector('.greeting')?.remove();
+    const bubble = element('div', { class: 'message', 'data-role': item.type === 'user_message' ? 'user' : 'assistant', 'data-item-id': item.id });
+    bubble.textContent = (item.content ?? []).map((part) => part.text).join('');
+    this.#messages.append(bubble);
+    return bubble;
+  }
+
+  async #readStream(response: Response): Promise<void> {
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = '';
+    const bubbles = new Map<string, HTMLElement>();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffered += value;
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        const frame = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const data = frame.split('\n').find((line) => line.startsWith('data: '));
+        if (data) this.#handleEvent(JSON.parse(data.slice(6)) as ChatKitEvent, bubbles);
+      }
+    }
+  }
+
+  #handleEvent(event: ChatKitEvent, bubbles: Map<string, HTMLElement>): void {
+    switch (event.type) {
+      case 'thread.created':
+        this.#threadId = event.thread!.id;
+        this.dataset.threadId = event.thread!.id;
+        this.#emit('chatkit.thread.change', { threadId: event.thread!.id });
+        break;
+      case 'thread.item.added': {
+        const bubble = this.#addItem(event.item!);
+        if (bubble) bubbles.set(event.item!.id, bubble);
+        break;
+      }
+      case 'thread.item.updated':
+        if (event.update?.type === 'assistant_message.content_part.text_delta') bubbles.get(event.item_id!)?.append(event.update.delta ?? '');
+        break;
+      case 'thread.item.done': {
+        const existing = bubbles.get(event.item!.id);
+        if (existing) {
+          existing.textContent = (event.item!.content ?? []).map((part) => part.text).join('');
+          existing.dataset.done = 'true';
+        } else this.#addItem(event.item!)?.setAttribute('data-done', 'true');
+        break;
+      }
+      case 'error':
+        this.#showError(event.message ?? 'The reply failed.');
+        break;
+    }
+  }
+
+  async #post(type: string, params: Record<string, unknown>): Promise<Response | undefined> {
+    const api = this.#options?.api;
+    if (!api || !('url' in api)) return undefined;
+    this.#error.hidden = true;
+    try {
+      const response = await (api.fetch ?? fetch)(api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type, params }),
+      });
+      if (response.ok) return response;
+      const body = (await response.json().catch(() => ({}))) as ErrorAnswer;
+      this.#showError(`${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? 'request failed'}`);
+    } catch (error) {
+      this.#showError(`Network error: ${(error as Error).message}`);
+    }
+    return undefined;
+  }
+
+  async #request<T>(type: string, params: Record<string, unknown>): Promise<T | undefined> {
+    const response = await this.#post(type, params);
+    return response ? ((await response.json()) as T) : undefined;
+  }
+
+  #showError(message: string): void {
+    this.#error.textContent = message;
+    this.#error.hidden = false;
+    this.#emit('chatkit.error', { error: new Error(message) });
+  }
+
+  #emit(name: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { detail }));
+  }
+}
+
+customElements.define('openai-chatkit', OpenAIChatKitStandIn);
