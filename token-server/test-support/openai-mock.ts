@@ -95,7 +95,16 @@ export async function startOpenAIMock(routes: MockRoute[]): Promise<OpenAIMock> 
     if (fault) {
       if (fault.times !== undefined && --fault.times <= 0) faults = faults.filter((f) => f !== fault);
       if (fault.kind === 'reset') return req.socket.destroy();
-      if (fault.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs ?? 60_000));
+      if (fault.kind === 'slow') {
+        // Ends early when the client goes away, so a hung request leaves no timer behind.
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, fault.delayMs ?? 60_000);
+          res.on('close', () => {
+            clearTimeout(timer);
+            r();
+          });
+        });
+      }
       if (fault.kind === 'html') {
         res.writeHead(fault.status ?? 200, { 'content-type': 'text/html' });
         return res.end('<html><body><h1>Bad gateway</h1></body></html>');
