@@ -14,6 +14,7 @@ import { startTestApp, type TestAppOptions, type TestServer } from './start-app.
 
 export const STACK_PUBLIC_KEY = 'pk_test';
 export const STACK_SITE_ORIGIN = 'http://site.test:3000';
+export const STACK_DOMAIN_KEY = 'domain_pk_test';
 export const STACK_WORKFLOW_ID = 'wf_test_workflow';
 
 export interface Stack {
@@ -42,6 +43,7 @@ export async function startStack({ env = {}, ...options }: TestAppOptions = {}):
       CHATKIT_WORKFLOW_ID: STACK_WORKFLOW_ID,
       ALLOWED_ORIGINS: STACK_SITE_ORIGIN,
       PUBLIC_KEYS: `${STACK_PUBLIC_KEY}=${STACK_SITE_ORIGIN}`,
+      CHATKIT_DOMAIN_KEY: STACK_DOMAIN_KEY,
       ...env,
     },
   });
