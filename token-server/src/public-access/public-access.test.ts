@@ -28,7 +28,7 @@ describe('public access with the custom backend (default)', () => {
   });
 
   test('when the Origin is forged or missing, then 403 origin_not_allowed', async () => {
-    for (const headers of [{ origin: 'https://evil.test' }, { origin: 'null' }, {}]) {
+    for (const headers of [{ origin: 'https://evil.test' }, { origin: 'null' }, {}] as Array<Record<string, string>>) {
       const res = await ask({ public_key: STACK_PUBLIC_KEY }, headers);
       assert.equal(res.status, 403, JSON.stringify(headers));
       assert.equal(res.body.error.code, 'origin_not_allowed');
