@@ -21,6 +21,7 @@ const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const SCREENSHOT_DIR = join(PROJECT_DIR, 'test-results', 'screenshots');
 export const E2E_WORKFLOW_ID = 'wf_demo_e2e';
 const STARTUP_TIMEOUT_MS = 20_000;
+const ACTION_TIMEOUT_MS = 15_000;
 
 export interface DemoStackOptions {
   /** Start without OPENAI_API_KEY (and without OPENAI_BASE_URL): what a newcomer without a key sees. */
@@ -30,6 +31,8 @@ export interface DemoStackOptions {
 export interface DemoStack {
   siteUrl: string;
   secondOriginUrl: string;
+  /** The ChatKit stand-in script's URL (what the demo pages' `script-src` points at). */
+  chatkitScriptSrc: string;
   openai: OpenAIMock;
   model: ScriptedModel;
   sessions: ChatKitSessionsMock;
@@ -124,11 +127,14 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   return {
     siteUrl: server.siteUrl,
     secondOriginUrl: server.secondOriginUrl,
+    chatkitScriptSrc: standIn.url,
     openai,
     model,
     sessions,
     async newPage(contextOptions = {}) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
+      // Anything a person would notice happens within seconds here; a stuck step should fail, not hang.
+      context.setDefaultTimeout(ACTION_TIMEOUT_MS);
       return { context, page: await context.newPage() };
     },
     serverLog: server.log,

@@ -74,9 +74,12 @@ form.addEventListener('submit', async (event) => {
 
 required<HTMLButtonElement>('[data-sign-out]').addEventListener('click', async () => {
   const widget = slot.querySelector('chat-kit-widget');
-  // Forget this user's thread and cached tokens before anyone else can use the widget on this browser.
-  widget?.reset();
-  widget?.remove();
+  if (widget) {
+    // Taken off the page first so it does not start again; reset() then forgets this user's remembered thread
+    // and cached tokens, so whoever uses this browser next starts clean.
+    widget.remove();
+    await widget.reset();
+  }
   await signOut();
   showSignedOut();
 });

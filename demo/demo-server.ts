@@ -1,0 +1,119 @@
+/**
+ * Starts the whole demo in this process: the token server with the demo identity provider and pages on the main
+ * origin, and "someone else's site" on the second origin. `server.ts` runs it for `npm start`; tests run it too.
+ */
+import type { RequestListener } from 'node:http';
+import type { Logger } from 'pino';
+import { createApp, describeFeatures, type AppDeps } from '../token-server/src/app.js';
+import { ConfigError, loadConfig } from '../token-server/src/config.js';
+import { closeGracefully, listen } from '../token-server/src/http/listen.js';
+import { createDemoApp } from './demo-app.js';
+import { DEMO_PUBLIC_KEY, demoOrigins, readDemoSettings, tokenServerEnvironment, usesDemoIdentity, type DemoAddresses } from './demo-settings.js';
+import { loadOrCreateIdentityKeys } from './identity/identity-keys.js';
+import { DemoIdentityProvider } from './identity/identity-provider.js';
+import { identityRoutes } from './identity/identity-routes.js';
+import { contentSecurityPolicy } from './page-headers.js';
+import { createSecondOriginApp } from './second-origin/second-origin-app.js';
+import { renderSite } from './site/render-site.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface DemoServer {
+  siteUrl: string;
+  secondOriginUrl: string;
+  logger: Logger;
+  /** Stops both listeners (in-flight requests get `deadlineMs`) and the token server; false if some were cut off. */
+  close(deadlineMs: number): Promise<boolean>;
+}
+
+/** A listener whose handler is set once the app exists (the app needs the ports, which need a listener). */
+function deferredHandler(): { listener: RequestListener; set(handler: RequestListener): void } {
+  let handler: RequestListener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end(JSON.stringify({ error: { code: 'starting', message: 'The demo server is starting; try again in a moment.' } }));
+  };
+  return { listener: (req, res) => handler(req, res), set: (next) => (handler = next) };
+}
+
+async function listenOn(listener: RequestListener, host: string, port: number, variable: string) {
+  try {
+    return await listen(listener, host, port);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ConfigError(variable, `${port} is already in use: stop the other server or choose another port.`);
+    throw err;
+  }
+}
+
+function loopback(url: string): string {
+  const { hostname, port } = new URL(url);
+  return ['0.0.0.0', '[::]'].includes(hostname) ? `http://127.0.0.1:${port}` : url;
+}
+
+export async function startDemoServer(env: Env, deps: AppDeps = {}): Promise<DemoServer> {
+  const settings = readDemoSettings(env);
+  const mainHandler = deferredHandler();
+  const secondHandler = deferredHandler();
+  const main = await listenOn(mainHandler.listener, settings.host, settings.port, 'PORT');
+  const second = await listenOn(secondHandler.listener, settings.host, settings.secondOriginPort, 'DEMO_SECOND_ORIGIN_PORT').catch(async (err) => {
+    await closeGracefully(main.server, 0);
+    throw err;
+  });
+  const addresses: DemoAddresses = {
+    siteUrl: env.PUBLIC_URL?.trim().replace(/\/+$/, '') || `http://localhost:${new URL(main.url).port}`,
+    secondOriginUrl: `http://localhost:${new URL(second.url).port}`,
+    loopbackUrl: loopback(main.url),
+  };
+
+  try {
+    const config = loadConfig(tokenServerEnvironment(env, settings, addresses));
+    const tokenServer = await createApp(config, deps);
+    const provider = new DemoIdentityProvider(await loadOrCreateIdentityKeys(config.dataDir), addresses.siteUrl);
+    const publicKey = config.publicKeys[0]?.key ?? DEMO_PUBLIC_KEY;
+    const origins = demoOrigins(addresses);
+    const standIn = settings.chatkitScriptSrc ? [new URL(settings.chatkitScriptSrc).origin] : [];
+    // Both origins' pages load the widget from, and talk to, the main origin (under either loopback spelling).
+    const csp = contentSecurityPolicy({ scriptOrigins: [...origins.site, ...standIn], connectOrigins: origins.site });
+
+    const site = await renderSite({ server: addresses.siteUrl, publicKey, secondOriginUrl: addresses.secondOriginUrl, chatkitScriptSrc: settings.chatkitScriptSrc });
+    mainHandler.set(
+      createDemoApp({
+        site,
+        csp,
+        identity: identityRoutes({
+          provider,
+          siteOrigins: origins.site,
+          rateLimits: tokenServer.stores.rateLimits,
+          secureCookie: addresses.siteUrl.startsWith('https:'),
+        }),
+        tokenServer: tokenServer.app,
+      }),
+    );
+    secondHandler.set(
+      await createSecondOriginApp({
+        server: addresses.siteUrl,
+        publicKey,
+        siteOrigin: new URL(addresses.secondOriginUrl).origin,
+        demoUrl: addresses.siteUrl,
+        chatkitScriptSrc: settings.chatkitScriptSrc,
+        csp,
+      }),
+    );
+
+    const { logger } = tokenServer;
+    for (const [name, feature] of Object.entries(describeFeatures(config))) if (!feature.on) logger.info({ feature: name }, `${name} is off: ${feature.enable}`);
+    if (!usesDemoIdentity(env)) logger.info('user JWTs are verified with your AUTH_* settings, so the demo sign-in tokens will not be accepted');
+
+    return {
+      ...addresses,
+      logger,
+      async close(deadlineMs) {
+        const clean = await Promise.all([closeGracefully(main.server, deadlineMs), closeGracefully(second.server, deadlineMs)]);
+        await tokenServer.close();
+        return clean.every(Boolean);
+      },
+    };
+  } catch (err) {
+    await Promise.all([closeGracefully(main.server, 0), closeGracefully(second.server, 0)]);
+    throw err;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * What a person does with the chat on a demo page (through the ChatKit stand-in's UI, found through the widget's
+ * open shadow root) and what they would see: the messages, the thread being shown, the threads listed.
+ */
+import type { Locator, Page } from 'playwright-core';
+
+export const REPLY_TIMEOUT_MS = 15_000;
+
+export function chatkit(scope: Page | Locator): Locator {
+  return scope.locator('openai-chatkit');
+}
+
+/** Types a message, sends it, and waits until the assistant's answer has finished streaming; returns its text. */
+export async function chat(scope: Page | Locator, text: string): Promise<string> {
+  const frame = chatkit(scope);
+  const answered = await frame.locator('[data-role="assistant"][data-done="true"]').count();
+  await frame.getByTestId('standin-input').fill(text);
+  await frame.getByTestId('standin-send').click();
+  const answer = frame.locator('[data-role="assistant"][data-done="true"]').nth(answered);
+  await answer.waitFor({ timeout: REPLY_TIMEOUT_MS });
+  return (await answer.textContent()) ?? '';
+}
+
+/** The id of the thread the chat shows, once it shows one. */
+export async function shownThreadId(scope: Page | Locator): Promise<string> {
+  const showing = scope.locator('openai-chatkit[data-thread-id]:not([data-thread-id=""])');
+  await showing.waitFor({ timeout: REPLY_TIMEOUT_MS });
+  return (await showing.getAttribute('data-thread-id')) ?? '';
+}
+
+/** The thread ids in the chat's history list, after it has been loaded. */
+export async function listedThreadIds(scope: Page | Locator): Promise<string[]> {
+  return chatkit(scope).locator('[data-testid="standin-history"] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-thread-id') ?? ''));
+}
+
+/** The texts of the messages shown, as `user: …` / `assistant: …`. */
+export async function shownMessages(scope: Page | Locator): Promise<string[]> {
+  return chatkit(scope)
+    .locator('.message')
+    .evaluateAll((items) => items.map((item) => `${item.getAttribute('data-role')}: ${item.textContent}`));
+}
