@@ -8,6 +8,7 @@ import { parseFlags, type BenchFlags, type SuiteName } from './harness/args.js';
 import { describeMachine, machineLine } from './harness/machine.js';
 import { Report } from './harness/report.js';
 import { enablePinning, killAllHosts, pinSelf } from './harness/hosts.js';
+import { backendSuite } from './suites/backend.js';
 import { tokenServerSuite } from './suites/token-server.js';
 import { widgetSuite } from './suites/widget.js';
 
@@ -17,7 +18,7 @@ type Suite = (report: Report, flags: BenchFlags, resultsDir: string) => Promise<
 
 const suites: Record<SuiteName, Suite | undefined> = {
   token: tokenServerSuite,
-  backend: undefined,
+  backend: backendSuite,
   widget: widgetSuite,
   memory: undefined,
 };

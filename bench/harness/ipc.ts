@@ -9,6 +9,8 @@ export interface ProbeSample {
   heapUsedBytes: number;
   /** Cumulative user + system CPU time of the process. */
   cpuUs: number;
+  /** When the sample was taken, on the monotonic clock CPU profiles use, in microseconds. */
+  monotonicUs: number;
 }
 
 export type ParentMessage = { type: 'probe' } | { type: 'exit' } | { type: 'latency'; ms: number };

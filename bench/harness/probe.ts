@@ -23,6 +23,7 @@ if (process.send) {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       cpuUs: cpu.user + cpu.system,
+      monotonicUs: Number(process.hrtime.bigint() / 1000n),
     };
     // Each reading covers the time since the previous one.
     delay.reset();

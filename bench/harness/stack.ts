@@ -19,8 +19,10 @@ export function startMock(identity: Identity): Promise<Host> {
   return startHost({ name: 'openai-mock', entry: 'bench/hosts/openai-mock.ts', cpu: 1, env: { BENCH_JWKS: identity.jwks } });
 }
 
-export function startHello(): Promise<Host> {
-  return startHost({ name: 'express-hello', entry: 'bench/hosts/express-hello.ts', cpu: 0 });
+/** Bare Express; its `/sdk-session` route calls the mock through the `openai` SDK. */
+export function startHello(mock: Host): Promise<Host> {
+  const env = { BENCH_OPENAI_BASE_URL: `${mock.url}/v1`, BENCH_OPENAI_API_KEY: MOCK_OPENAI_API_KEY };
+  return startHost({ name: 'express-hello', entry: 'bench/hosts/express-hello.ts', cpu: 0, env });
 }
 
 export interface TokenServer extends Host {

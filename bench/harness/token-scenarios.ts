@@ -10,6 +10,8 @@ export interface Scenario {
   name: string;
   expectedStatus: number;
   request: autocannon.Request;
+  /** The bare-Express route doing the same upstream calls and nothing else, when the scenario calls upstream. */
+  upstreamFloor?: autocannon.Request;
 }
 
 const json = { 'content-type': 'application/json', origin: SITE_ORIGIN };
@@ -41,8 +43,14 @@ export async function tokenScenarios(identity: Identity): Promise<Scenario[]> {
     (a) => a.visitor_token,
   );
   return [
-    { name: '/start', expectedStatus: 200, request: { method: 'POST', path: '/api/chatkit/start', headers: user, body: '{}' } },
-    { name: '/refresh', expectedStatus: 200, request: refresh },
+    {
+      name: '/start',
+      expectedStatus: 200,
+      request: { method: 'POST', path: '/api/chatkit/start', headers: user, body: '{}' },
+      upstreamFloor: { method: 'POST', path: '/sdk-session' },
+    },
+    // A refresh creates a session and cancels the old one: two upstream calls.
+    { name: '/refresh', expectedStatus: 200, request: refresh, upstreamFloor: { method: 'POST', path: '/sdk-session?cancel=1' } },
     { name: '/public (returning visitor)', expectedStatus: 200, request: visitor },
     {
       name: '401 bad signature',

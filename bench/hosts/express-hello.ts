@@ -1,8 +1,10 @@
 /**
- * The baseline server: bare Express 5 with no middleware, a JSON "hello" route for the token-server figures and
- * a server-sent-events route that writes the scripted reply's ChatKit events for the backend figures.
+ * The baseline server: bare Express 5 with no middleware, a JSON "hello" route for the token-server figures, the
+ * same with one (or two) `openai` SDK calls to the mock (the floor under `/start` and `/refresh`), and a
+ * server-sent-events route that writes the scripted reply's ChatKit events for the backend figures.
  */
 import express from 'express';
+import OpenAI from 'openai';
 import type { AddressInfo } from 'node:net';
 import { announceListening } from '../harness/ipc.js';
 import { replyEvents } from '../harness/scripted-reply.js';
@@ -11,6 +13,14 @@ const app = express();
 
 app.post('/hello', (_req, res) => {
   res.json({ hello: 'world' });
+});
+
+// Configured like the product's session client: short timeout, one retry.
+const openai = new OpenAI({ apiKey: process.env.BENCH_OPENAI_API_KEY ?? 'unset', baseURL: process.env.BENCH_OPENAI_BASE_URL, timeout: 5_000, maxRetries: 1 });
+app.post('/sdk-session', async (req, res) => {
+  const session = await openai.beta.chatkit.sessions.create({ user: 'bench', workflow: { id: 'wf_bench' } });
+  if (req.query.cancel) await openai.beta.chatkit.sessions.cancel(session.id);
+  res.json({ client_secret: session.client_secret, expires_at: session.expires_at });
 });
 
 let threads = 0;

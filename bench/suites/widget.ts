@@ -72,7 +72,7 @@ async function measurePage(browser: Browser, pages: PageServer, page: WidgetPage
     }
     return await tab.evaluate((loader) => {
       const marks = window.__bench;
-      // Launcher opened later: time from the open() call, not from the script tag.
+      // A launcher opened later is timed from the visitor's pointer, not from the script tag.
       const zero = marks.opened ?? marks.start!;
       const chunks = performance
         .getEntriesByType('resource')
@@ -91,14 +91,11 @@ async function measurePage(browser: Browser, pages: PageServer, page: WidgetPage
   }
 }
 
-/** A launcher left closed until the visitor opens it: wait for the element, let the page settle, then open it. */
+/** A launcher left closed until the visitor clicks it: wait for the element, let the page settle, then click. */
 async function openLauncher(tab: Page): Promise<void> {
   await tab.waitForFunction(() => window.__bench.defined !== undefined, undefined, { timeout: 15_000 });
   await tab.waitForTimeout(300);
-  await tab.evaluate(() => {
-    window.__bench.opened = performance.now();
-    (document.querySelector('chat-kit-widget') as HTMLElement & { open(): void }).open();
-  });
+  await tab.locator('chat-kit-widget [part="launcher"]').click();
 }
 
 async function medianMarks(browser: Browser, pages: PageServer, page: WidgetPage, runs: number): Promise<PageMarks> {
@@ -147,8 +144,9 @@ export async function widgetSuite(report: Report, flags: BenchFlags, resultsDir:
       if (marks.setOptions - direct.setOptions > SET_OPTIONS_SLACK_MS) await profilePage(report, browser, pages, page, resultsDir);
     }
     const closed = await medianMarks(browser, pages, 'launcher-closed', flags.runs);
-    report.add({ suite: 'widget', name: 'launcher: open() -> chunk loaded', value: closed.chunkLoaded, unit: 'ms', note: 'closed launcher, nothing prefetched (no hover)' });
-    report.add({ suite: 'widget', name: 'launcher: open() -> setOptions', value: closed.setOptions, unit: 'ms', note: 'what a visitor waits after the first click' });
+    const note = `closed launcher, from the pointer reaching it; median of ${flags.runs}`;
+    report.add({ suite: 'widget', name: 'launcher: pointer -> chunk loaded', value: closed.chunkLoaded, unit: 'ms', note });
+    report.add({ suite: 'widget', name: 'launcher: pointer -> setOptions', value: closed.setOptions, unit: 'ms', note: `${note}; what a visitor waits on first open` });
   } finally {
     await browser.close();
     await pages.close();

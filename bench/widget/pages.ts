@@ -17,8 +17,11 @@ const HEAD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 <style>body{margin:0;font:16px system-ui}#root,.chat,chat-kit-widget{display:block;height:600px}</style>`;
 
 function widgetPage(display: 'inline' | 'launcher', open: boolean, loader: string): string {
+  // A closed launcher is timed from the visitor's pointer reaching it (hover, then the click).
+  const pointer = open || display === 'inline' ? '' : `
+<script>addEventListener('pointermove', () => { window.__bench.opened ??= performance.now(); }, { capture: true, once: true });</script>`;
   return `${HEAD}
-<script>window.__bench = { start: performance.now() };</script>
+<script>window.__bench = { start: performance.now() };</script>${pointer}
 <script src="/widget/${loader}" defer></script>
 <script>customElements.whenDefined('chat-kit-widget').then(() => { window.__bench.defined = performance.now(); });</script>
 </head><body>

@@ -1,0 +1,137 @@
+/**
+ * Custom-backend figures: `threads.create` with the scripted streaming reply at 1, 50 and 200 concurrent streams
+ * (time to the first event, to the first reply text, and to the end), beside bare Express writing the same events;
+ * then server CPU per reply and RSS before and after many replies.
+ */
+import type { BenchFlags } from '../harness/args.js';
+import type { Report } from '../harness/report.js';
+import type { Host } from '../harness/hosts.js';
+import { createIdentity, type Identity } from '../harness/identity.js';
+import { streamingAgent, timeStream, type StreamTiming } from '../harness/sse-client.js';
+import { startHello, startMock, startTokenServer } from '../harness/stack.js';
+import { MiB, percentile, runConcurrently } from '../harness/stats.js';
+
+/** Replies are spread over this many users, so per-user reply limits (a product feature) never trigger. */
+const USERS = 2_000;
+const LEVELS: { concurrency: number; count: number }[] = [
+  { concurrency: 1, count: 50 },
+  { concurrency: 50, count: 1_000 },
+  { concurrency: 200, count: 2_000 },
+];
+const LEVEL_TIME_LIMIT_MS = 30_000;
+const VOLUME_CONCURRENCY = 50;
+const VOLUME_TIME_LIMIT_MS = 120_000;
+
+const CREATE = JSON.stringify({
+  type: 'threads.create',
+  params: { input: { content: [{ type: 'input_text', text: 'Hi' }], attachments: [], inference_options: {} } },
+});
+
+interface StreamRun {
+  timings: StreamTiming[];
+  failures: number;
+  firstFailure?: string;
+}
+
+interface Target {
+  url: string;
+  headers(index: number): Record<string, string>;
+}
+
+async function userTokens(identity: Identity): Promise<string[]> {
+  return Promise.all(Array.from({ length: USERS }, (_, i) => identity.token(`bench_user_${i}`)));
+}
+
+async function runStreams(target: Target, concurrency: number, count: number, timeLimitMs: number): Promise<StreamRun> {
+  const agent = streamingAgent(concurrency);
+  const run: StreamRun = { timings: [], failures: 0 };
+  try {
+    await runConcurrently(count, concurrency, Date.now() + timeLimitMs, async (index) => {
+      const timing = await timeStream(target.url, CREATE, target.headers(index), agent);
+      if (timing.failure) {
+        run.failures++;
+        run.firstFailure ??= timing.failure;
+      } else run.timings.push(timing);
+    });
+  } finally {
+    agent.destroy();
+  }
+  return run;
+}
+
+function failureNote(run: StreamRun, wanted: number): string {
+  const done = run.timings.length + run.failures;
+  const parts = [`${run.timings.length} replies`];
+  if (done < wanted) parts.push(`stopped at the time limit (${wanted} wanted)`);
+  if (run.failures) parts.push(`${run.failures} failed, first: ${run.firstFailure}`);
+  return parts.join('; ');
+}
+
+export async function backendSuite(report: Report, flags: BenchFlags): Promise<void> {
+  const identity = await createIdentity();
+  const tokens = await userTokens(identity);
+  const mock = await startMock(identity);
+  const hello = await startHello(mock);
+  const server = await startTokenServer(mock);
+  const backend: Target = { url: `${server.url}/api/chatkit`, headers: (i) => ({ authorization: `Bearer ${tokens[i % USERS]}` }) };
+  const bare: Target = { url: `${hello.url}/stream`, headers: () => ({}) };
+  try {
+    const check = await runStreams(backend, 1, 1, 10_000);
+    if (check.failures) throw new Error(`threads.create does not stream a reply: ${check.firstFailure}`);
+    await runStreams(backend, 10, 100, 10_000);
+    await runStreams(bare, 10, 100, 10_000);
+
+    for (const { concurrency, count } of LEVELS) {
+      const base = await runStreams(bare, concurrency, count, LEVEL_TIME_LIMIT_MS);
+      const run = await runStreams(backend, concurrency, count, LEVEL_TIME_LIMIT_MS);
+      const note = failureNote(run, count);
+      const add = (figure: string, pick: (t: StreamTiming) => number, p: number) =>
+        report.add({
+          suite: 'backend',
+          name: `threads.create x${concurrency}: ${figure} p${p}`,
+          value: percentile(run.timings.map(pick), p),
+          unit: 'ms',
+          baseline: { name: 'bare Express SSE', value: percentile(base.timings.map(pick), p) },
+          note,
+        });
+      add('first event', (t) => t.firstEventMs, 50);
+      add('first reply text', (t) => t.firstDeltaMs, 50);
+      add('total', (t) => t.totalMs, 50);
+      add('total', (t) => t.totalMs, 99);
+    }
+    await measureVolume(report, flags, backend, server, bare, hello);
+  } finally {
+    await server.stop();
+    await hello.stop();
+    await mock.stop();
+  }
+}
+
+/** CPU per reply and memory growth over `flags.replies` replies, beside bare Express streaming the same count. */
+async function measureVolume(report: Report, flags: BenchFlags, backend: Target, server: Host, bare: Target, hello: Host): Promise<void> {
+  const measureOne = async (target: Target, host: Host) => {
+    const before = await host.probe();
+    const run = await runStreams(target, VOLUME_CONCURRENCY, flags.replies, VOLUME_TIME_LIMIT_MS);
+    const after = await host.probe();
+    return { run, before, after, cpuMsPerReply: (after.cpuUs - before.cpuUs) / 1000 / Math.max(1, run.timings.length) };
+  };
+  const base = await measureOne(bare, hello);
+  const real = await measureOne(backend, server);
+  const note = failureNote(real.run, flags.replies);
+  report.add({
+    suite: 'backend',
+    name: 'server CPU per reply',
+    value: real.cpuMsPerReply,
+    unit: 'ms',
+    baseline: { name: 'bare Express SSE', value: base.cpuMsPerReply },
+    note: `${VOLUME_CONCURRENCY} concurrent; ${note}`,
+  });
+  report.add({
+    suite: 'backend',
+    name: `server RSS after ${real.run.timings.length} replies`,
+    value: real.after.rssBytes / MiB,
+    unit: 'MiB',
+    baseline: { name: 'same server before', value: real.before.rssBytes / MiB },
+    note: `heap ${(real.after.heapUsedBytes / MiB).toFixed(0)} MiB after; SQLite file in a temp DATA_DIR`,
+  });
+}
