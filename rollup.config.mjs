@@ -1,0 +1,114 @@
+// Builds the widget twice:
+// - dist/widget/: the script-tag file, a small IIFE loader (Lit + the element), and beside it the lazy ES module
+//   chunk(s) `chat-kit-widget-[name]-[hash].js` (React, ReactDOM, chatkit-react, the auth strategies) that
+//   the loader `import()`s from the URL it was itself loaded from. Rollup cannot code-split an IIFE, so the
+//   chunk is a separate build run first, and the loader's dynamic import is pointed at its file name.
+// - dist/esm/: an ES module entry for bundlers; importing it defines the element and does nothing else.
+//   React, ReactDOM, chatkit-react and Lit stay external (peer dependencies).
+import { rollup } from 'rollup';
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import esbuild from 'rollup-plugin-esbuild';
+import { transform } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const SESSION_ENTRY = fileURLToPath(new URL('./widget/src/session/index.ts', import.meta.url));
+const WIDGET_ENTRY = 'widget/src/chat-kit-widget.ts';
+const SCRIPT_TAG_DIR = 'dist/widget';
+const PEERS = [/^react($|\/)/, /^react-dom($|\/)/, /^@openai\/chatkit-react$/, /^lit($|\/)/, /^@lit\//];
+
+const plugins = () => [
+  minifyLitCss(),
+  replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
+  nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
+  commonjs(),
+  esbuild({ target: 'es2022', jsx: 'automatic', minify: true, legalComments: 'none' }),
+];
+
+/** Builds the lazy chunk into dist/widget and returns its entry file name. */
+async function buildSessionChunk() {
+  const bundle = await rollup({ input: { session: SESSION_ENTRY }, plugins: plugins(), onwarn });
+  const { output } = await bundle.write({
+    dir: SCRIPT_TAG_DIR,
+    format: 'es',
+    entryFileNames: 'chat-kit-widget-[name]-[hash].js',
+    chunkFileNames: 'chat-kit-widget-[name]-[hash].js',
+  });
+  await bundle.close();
+  return output.find((file) => file.type === 'chunk' && file.isEntry).fileName;
+}
+
+/**
+ * In the IIFE loader, `import('../session/index.js')` becomes an import of the chunk file resolved against
+ * the loader's own URL, captured while the script runs (`document.currentScript` is null later).
+ */
+function sessionChunkBesideLoader() {
+  let chunkFile;
+  return {
+    name: 'session-chunk-beside-loader',
+    async buildStart() {
+      chunkFile = await buildSessionChunk();
+    },
+    async resolveDynamicImport(specifier, importer) {
+      const resolved = typeof specifier === 'string' ? await this.resolve(specifier, importer) : null;
+      if (resolved?.id === SESSION_ENTRY) return { id: `./${chunkFile}`, external: true };
+      return null;
+    },
+    renderDynamicImport({ targetModuleId }) {
+      if (targetModuleId !== `./${chunkFile}`) return null;
+      return { left: 'import(new URL(', right: ', ckwLoaderSrc).href)' };
+    },
+    intro: 'var ckwLoaderSrc = document.currentScript && document.currentScript.src || location.href;',
+  };
+}
+
+/** Minifies the CSS inside Lit's css`` templates (our styles have no interpolations). */
+function minifyLitCss() {
+  return {
+    name: 'minify-lit-css',
+    async transform(code, id) {
+      if (!id.endsWith('.styles.ts')) return null;
+      const parts = code.split(/(css`[^`$]*`)/);
+      for (let i = 1; i < parts.length; i += 2) {
+        const { code: css } = await transform(parts[i].slice(4, -1), { loader: 'css', minify: true });
+        parts[i] = `css\`${css.trim()}\``;
+      }
+      return { code: parts.join(''), map: null };
+    },
+  };
+}
+
+/**
+ * After minification the only raw line breaks left are inside template literals: Lit's html`` and css``
+ * templates, where a line break with its indentation means the same as one space.
+ */
+function collapseTemplateWhitespace() {
+  return {
+    name: 'collapse-template-whitespace',
+    renderChunk: (code) => ({ code: code.replace(/\n\s*/g, ' ').replace(/>\s+</g, '><').trim(), map: null }),
+  };
+}
+
+function onwarn(warning, warn) {
+  // chatkit-react marks its JSX with "use client" directives meant for React Server Components.
+  if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+  warn(warning);
+}
+
+export default [
+  {
+    input: WIDGET_ENTRY,
+    plugins: [sessionChunkBesideLoader(), ...plugins(), collapseTemplateWhitespace()],
+    onwarn,
+    output: { file: `${SCRIPT_TAG_DIR}/chat-kit-widget.js`, format: 'iife', inlineDynamicImports: false },
+  },
+  {
+    input: { 'chat-kit-widget': WIDGET_ENTRY },
+    plugins: plugins(),
+    external: (id) => PEERS.some((peer) => peer.test(id)),
+    onwarn,
+    // One file per source module: bundlers tree-shake and split them (the session code stays a lazy import()).
+    output: { dir: 'dist/esm', format: 'es', preserveModules: true, preserveModulesRoot: 'widget/src', entryFileNames: '[name].js' },
+  },
+];
