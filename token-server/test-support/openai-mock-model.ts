@@ -140,6 +140,8 @@ export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo
       dialect.delta(send, text);
     }
     if (script.fault === 'reset') {
+      // Let what was written reach the caller first, as a real mid-stream reset would.
+      await new Promise((resolve) => res.write('', resolve));
       res.socket?.destroy();
       return;
     }

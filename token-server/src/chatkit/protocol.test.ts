@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addMessage, createThread, startBackend, type Harness } from './testing/harness.js';
+import { addMessage, createThread, startBackend, threadIdOf, type Harness } from './testing/harness.js';
 import { loadGolden, shape } from './testing/golden.js';
 
 describe('ChatKit protocol against the golden transcript', () => {
@@ -61,7 +61,7 @@ describe('ChatKit protocol against the golden transcript', () => {
   test('when a second message is added, the model sees the whole conversation in order', async () => {
     h.model.enqueue({ deltas: ['Four.'] }, { deltas: ['Eight.'] });
     const first = await h.call('alice', createThread('2+2?'));
-    const threadId = first.events[0]!.type === 'thread.created' ? first.events[0].thread.id : '';
+    const threadId = threadIdOf(first.events);
     await h.call('alice', addMessage(threadId, 'Times two?'));
     assert.deepEqual((h.mock.requests.at(-1)!.body as any).input, [
       { role: 'user', content: '2+2?' },
@@ -83,7 +83,7 @@ describe('ChatKit protocol against the golden transcript', () => {
   test('when an answer is retried after the first message, later items are replaced by the new answer', async () => {
     h.model.enqueue({ deltas: ['One'] }, { deltas: ['Two'] }, { deltas: ['Again'] });
     const created = await h.call('alice', createThread('first'));
-    const threadId = created.events[0]!.type === 'thread.created' ? created.events[0].thread.id : '';
+    const threadId = threadIdOf(created.events);
     const firstMessage = created.events.find((e) => e.type === 'thread.item.done')!;
     assert.equal(firstMessage.type, 'thread.item.done');
     await h.call('alice', addMessage(threadId, 'second'));
@@ -105,7 +105,7 @@ describe('ChatKit protocol against the golden transcript', () => {
       const ids: string[] = [];
       for (const text of ['a', 'b', 'c']) {
         const reply = await other.call('pager', createThread(text));
-        ids.push(reply.events[0]!.type === 'thread.created' ? reply.events[0].thread.id : '');
+        ids.push(threadIdOf(reply.events));
       }
       const first = await other.call('pager', { type: 'threads.list', params: { limit: 2 } });
       assert.deepEqual(first.body.data.map((t: any) => t.id), [ids[2], ids[1]]);
@@ -134,7 +134,7 @@ describe('ChatKit protocol against the golden transcript', () => {
 
   test('when feedback is given on an answer, the answer is {} and it is recorded', async () => {
     const created = await h.call('alice', createThread('rate me'));
-    const threadId = created.events[0]!.type === 'thread.created' ? created.events[0].thread.id : '';
+    const threadId = threadIdOf(created.events);
     const answer = created.events.findLast((e) => e.type === 'thread.item.done')!;
     assert.equal(answer.type, 'thread.item.done');
     const reply = await h.call('alice', { type: 'items.feedback', params: { thread_id: threadId, item_ids: [answer.item.id], kind: 'negative' } });
@@ -144,7 +144,7 @@ describe('ChatKit protocol against the golden transcript', () => {
 
   test('when a thread is deleted, it is gone from get, list and further messages', async () => {
     const created = await h.call('alice', createThread('short-lived'));
-    const threadId = created.events[0]!.type === 'thread.created' ? created.events[0].thread.id : '';
+    const threadId = threadIdOf(created.events);
     assert.deepEqual((await h.call('alice', { type: 'threads.delete', params: { thread_id: threadId } })).body, {});
     assert.equal((await h.call('alice', { type: 'threads.get_by_id', params: { thread_id: threadId } })).status, 404);
     assert.equal((await h.call('alice', addMessage(threadId, 'hello?'))).status, 404);
@@ -159,7 +159,7 @@ describe('request types this backend does not offer', () => {
   before(async () => {
     h = await startBackend();
     const created = await h.call('bob', createThread('hi'));
-    threadId = created.events[0]!.type === 'thread.created' ? created.events[0].thread.id : '';
+    threadId = threadIdOf(created.events);
   });
   after(() => h.close());
 
@@ -217,13 +217,13 @@ describe('without a model configured', () => {
     const h = await startBackend({ api: null });
     try {
       const reply = await h.call('carol', createThread('anyone there?'));
-      assert.deepEqual(reply.events.map((e) => e.type), ['thread.created', 'thread.item.done', 'stream_options', 'error']);
+      assert.deepEqual(reply.events.map((e) => e.type), ['thread.created', 'thread.item.done', 'stream_options', 'error', 'thread.updated']);
       const error = reply.events[3]!;
       assert.ok(error.type === 'error');
       assert.match(error.message ?? '', /OPENAI_API_KEY/);
       assert.match(error.message ?? '', /CHATKIT_MODEL/);
       assert.equal(h.mock.requests.length, 0);
-      const threadId = reply.events[0]!.type === 'thread.created' ? reply.events[0].thread.id : '';
+      const threadId = threadIdOf(reply.events);
       const items = await h.call('carol', { type: 'items.list', params: { thread_id: threadId } });
       assert.equal(items.body.data[0].content[0].text, 'anyone there?');
     } finally {

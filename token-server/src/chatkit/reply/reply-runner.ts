@@ -1,6 +1,6 @@
 /**
  * One assistant turn: sends `stream_options`, streams the model's answer as ChatKit events, stores what is
- * finished, names the thread after its first reply, and turns every failure into an `error` event. When the
+ * finished, names the thread after its first reply (whatever its outcome), and turns every failure into an `error` event. When the
  * client goes away mid-answer, the model call is aborted, the partial answer is kept and a hidden note tells
  * the next turn that the user stopped it.
  */
@@ -35,36 +35,43 @@ export interface ReplyTurn {
   clientGone: AbortSignal;
 }
 
-class IdleTimeoutError extends Error {}
+class DeadlineError extends Error {}
 
-/** Yields the model's chunks, aborting the upstream call when it stays silent for longer than `idleMs`. */
-async function* withIdleTimeout(chunks: AsyncIterable<ReplyChunk>, idleMs: number, upstream: AbortController): AsyncGenerator<ReplyChunk> {
-  let idle = false;
+/**
+ * Yields the model's chunks, aborting the upstream call when the first chunk takes longer than `firstMs` or the
+ * stream then stays silent for longer than `idleMs`. The SDK's own timeout only covers each attempt's headers.
+ */
+async function* withDeadlines(
+  chunks: AsyncIterable<ReplyChunk>,
+  { firstMs, idleMs }: { firstMs: number; idleMs: number },
+  upstream: AbortController,
+): AsyncGenerator<ReplyChunk> {
+  let expired = false;
   let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
+  const arm = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      idle = true;
+      expired = true;
       upstream.abort();
-    }, idleMs);
+    }, ms);
   };
-  arm();
+  arm(firstMs);
   try {
     for await (const chunk of chunks) {
-      arm();
+      arm(idleMs);
       yield chunk;
     }
   } catch (err) {
-    if (!idle) throw err;
+    if (!expired) throw err;
   } finally {
     clearTimeout(timer);
   }
-  if (idle) throw new IdleTimeoutError();
+  if (expired) throw new DeadlineError();
 }
 
 /** A user-facing sentence for a model failure; never the upstream body. */
 function describeFailure(err: unknown): string {
-  if (err instanceof IdleTimeoutError || err instanceof APIConnectionTimeoutError) return 'The model took too long to answer. Please try again.';
+  if (err instanceof DeadlineError || err instanceof APIConnectionTimeoutError) return 'The model took too long to answer. Please try again.';
   if (err instanceof APIError && err.status !== undefined) return `The model service failed (HTTP ${err.status}). Please try again.`;
   if (err instanceof ModelStreamError) return 'The model stopped with an error. Please try again.';
   return 'The model service could not be reached. Please try again.';
@@ -84,8 +91,15 @@ export class ReplyRunner {
   constructor(private readonly deps: ReplyDeps) {}
 
   async run(turn: ReplyTurn): Promise<void> {
+    turn.sink.send({ type: 'stream_options', stream_options: { allow_cancel: true } });
+    const items = await this.allItems(turn.userId, turn.thread.id);
+    await this.reply(turn, items);
+    // Whatever the outcome (answered, failed, stopped), the thread is named after its first message.
+    await this.nameThread(turn, items);
+  }
+
+  private async reply(turn: ReplyTurn, items: ThreadItem[]): Promise<void> {
     const { sink, thread } = turn;
-    sink.send({ type: 'stream_options', stream_options: { allow_cancel: true } });
     const { model } = this.deps;
     if (!model) {
       sink.send({
@@ -97,8 +111,7 @@ export class ReplyRunner {
       return;
     }
 
-    const items = await this.allItems(turn.userId, thread.id);
-    // Aborted by the idle watchdog; the client's disconnect aborts the upstream call through `signal`.
+    // Aborted by the deadline watchdog; the client's disconnect aborts the upstream call through `signal`.
     const upstream = new AbortController();
     const signal = AbortSignal.any([turn.clientGone, upstream.signal]);
     let draft: AssistantDraft | undefined;
@@ -109,7 +122,10 @@ export class ReplyRunner {
         tools: this.deps.clientTools,
         signal,
       });
-      for await (const chunk of withIdleTimeout(chunks, this.deps.limits.modelIdleTimeoutMs, upstream)) {
+      const { modelTimeoutMs, modelIdleTimeoutMs } = this.deps.limits;
+      // The first chunk may take two SDK attempts (one retry) and the backoff between them.
+      const deadlines = { firstMs: 2 * modelTimeoutMs + 1_000, idleMs: modelIdleTimeoutMs };
+      for await (const chunk of withDeadlines(chunks, deadlines, upstream)) {
         if (chunk.type === 'text') {
           draft ??= new AssistantDraft(thread.id, sink);
           draft.append(chunk.delta);
@@ -140,7 +156,6 @@ export class ReplyRunner {
       await this.deps.store.addItem(turn.userId, toolCall);
       sink.send({ type: 'thread.item.done', item: toolCall });
     }
-    await this.nameThread(turn, items);
   }
 
   private pendingToolCall(threadId: string, chunk: Extract<ReplyChunk, { type: 'tool_call' }>): ClientToolCallItem {

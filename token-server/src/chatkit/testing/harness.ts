@@ -169,6 +169,13 @@ export async function startBackend(options: BackendOptions = {}, shared?: { mock
   };
 }
 
+/** The id of the thread a `threads.create` stream created. */
+export function threadIdOf(events: StreamEvent[]): string {
+  const created = events.find((e) => e.type === 'thread.created');
+  if (created?.type !== 'thread.created') throw new Error(`no thread.created in ${JSON.stringify(events.map((e) => e.type))}`);
+  return created.thread.id;
+}
+
 /** Polls `check` until it returns a value (bounded; for state written after a disconnect). */
 export async function eventually<T>(check: () => Promise<T | undefined>, attempts = 100): Promise<T> {
   for (let i = 0; i < attempts; i++) {
