@@ -9,6 +9,7 @@ import { describeMachine, machineLine } from './harness/machine.js';
 import { Report } from './harness/report.js';
 import { enablePinning, killAllHosts, pinSelf } from './harness/hosts.js';
 import { backendSuite } from './suites/backend.js';
+import { memorySuite } from './suites/memory.js';
 import { tokenServerSuite } from './suites/token-server.js';
 import { widgetSuite } from './suites/widget.js';
 
@@ -20,7 +21,7 @@ const suites: Record<SuiteName, Suite | undefined> = {
   token: tokenServerSuite,
   backend: backendSuite,
   widget: widgetSuite,
-  memory: undefined,
+  memory: memorySuite,
 };
 
 async function main(): Promise<number> {

@@ -40,3 +40,8 @@ export function breakSignature(token: string): string {
   const dot = token.lastIndexOf('.') + 1;
   return token.slice(0, dot) + (token[dot] === 'A' ? 'B' : 'A') + token.slice(dot + 1);
 }
+
+/** Signed tokens for `count` distinct users, so per-user limits (a product feature) never decide a figure. */
+export function userTokens(identity: Identity, count: number): Promise<string[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => identity.token(`bench_user_${i}`)));
+}

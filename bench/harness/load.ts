@@ -23,6 +23,8 @@ export interface LoadOptions {
   /** Per-request setup (e.g. a different user, or the secret the previous answer gave this connection). */
   requests?: autocannon.Request[];
   timeoutSeconds?: number;
+  /** Stop after this many requests (the duration still caps the run). */
+  maxRequests?: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -35,6 +37,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     body: options.body,
     requests: options.requests,
     timeout: options.timeoutSeconds ?? 10,
+    ...(options.maxRequests !== undefined && { maxOverallRequests: options.maxRequests }),
   });
   const unexpected: Record<string, number> = {};
   let expected = 0;

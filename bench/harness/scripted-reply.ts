@@ -7,6 +7,12 @@ export const REPLY_TEXT =
   'Sure. ChatKit streams this answer to you in small pieces, each one a server-sent event, ' +
   'so the first words show up long before the last ones are written. That is what this benchmark times.';
 
+/** The ChatKit request that starts a thread and streams the scripted reply. */
+export const THREADS_CREATE = JSON.stringify({
+  type: 'threads.create',
+  params: { input: { content: [{ type: 'input_text', text: 'Hi' }], attachments: [], inference_options: {} } },
+});
+
 /** The reply split the way a model streams it: a few characters per delta. */
 export const REPLY_DELTAS: string[] = REPLY_TEXT.match(/.{1,8}/gs) ?? [];
 

@@ -6,7 +6,8 @@
 import type { BenchFlags } from '../harness/args.js';
 import type { Report } from '../harness/report.js';
 import type { Host } from '../harness/hosts.js';
-import { createIdentity, type Identity } from '../harness/identity.js';
+import { createIdentity, userTokens } from '../harness/identity.js';
+import { THREADS_CREATE } from '../harness/scripted-reply.js';
 import { streamingAgent, timeStream, type StreamTiming } from '../harness/sse-client.js';
 import { startHello, startMock, startTokenServer } from '../harness/stack.js';
 import { MiB, percentile, runConcurrently } from '../harness/stats.js';
@@ -22,11 +23,6 @@ const LEVEL_TIME_LIMIT_MS = 30_000;
 const VOLUME_CONCURRENCY = 50;
 const VOLUME_TIME_LIMIT_MS = 120_000;
 
-const CREATE = JSON.stringify({
-  type: 'threads.create',
-  params: { input: { content: [{ type: 'input_text', text: 'Hi' }], attachments: [], inference_options: {} } },
-});
-
 interface StreamRun {
   timings: StreamTiming[];
   failures: number;
@@ -38,16 +34,12 @@ interface Target {
   headers(index: number): Record<string, string>;
 }
 
-async function userTokens(identity: Identity): Promise<string[]> {
-  return Promise.all(Array.from({ length: USERS }, (_, i) => identity.token(`bench_user_${i}`)));
-}
-
 async function runStreams(target: Target, concurrency: number, count: number, timeLimitMs: number): Promise<StreamRun> {
   const agent = streamingAgent(concurrency);
   const run: StreamRun = { timings: [], failures: 0 };
   try {
     await runConcurrently(count, concurrency, Date.now() + timeLimitMs, async (index) => {
-      const timing = await timeStream(target.url, CREATE, target.headers(index), agent);
+      const timing = await timeStream(target.url, THREADS_CREATE, target.headers(index), agent);
       if (timing.failure) {
         run.failures++;
         run.firstFailure ??= timing.failure;
@@ -69,7 +61,7 @@ function failureNote(run: StreamRun, wanted: number): string {
 
 export async function backendSuite(report: Report, flags: BenchFlags): Promise<void> {
   const identity = await createIdentity();
-  const tokens = await userTokens(identity);
+  const tokens = await userTokens(identity, USERS);
   const mock = await startMock(identity);
   const hello = await startHello(mock);
   const server = await startTokenServer(mock);
