@@ -33,6 +33,8 @@ interface PageMarks {
   setOptions: number;
   /** Widget chunk files the page fetched (names only). */
   chunks: string[];
+  /** Every script the page fetched: name, request start and response end, from the same zero. */
+  waterfall: [string, number, number][];
 }
 
 const kb = (bytes: number) => bytes / 1024;
@@ -79,11 +81,13 @@ async function measurePage(browser: Browser, pages: PageServer, page: WidgetPage
         .filter((e) => /\/widget\//.test(e.name) && !e.name.endsWith(`/${loader}`)) as PerformanceResourceTiming[];
       const direct = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/direct-react.js')) as PerformanceResourceTiming | undefined;
       const loadedAt = direct ? direct.responseEnd : Math.max(...chunks.map((e) => e.responseEnd));
+      const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.initiatorType === 'script' || e.name.endsWith('.js'));
       return {
         defined: marks.defined! - marks.start!,
         chunkLoaded: loadedAt - zero,
         setOptions: marks.setOptions! - zero,
         chunks: chunks.map((e) => new URL(e.name).pathname.split('/').pop()!),
+        waterfall: scripts.map((e): [string, number, number] => [new URL(e.name).pathname, e.startTime - zero, e.responseEnd - zero]),
       };
     }, LOADER);
   } finally {
@@ -106,6 +110,7 @@ async function medianMarks(browser: Browser, pages: PageServer, page: WidgetPage
     chunkLoaded: median(all.map((m) => m.chunkLoaded)),
     setOptions: median(all.map((m) => m.setOptions)),
     chunks: [...new Set(all.flatMap((m) => m.chunks))],
+    waterfall: all[0]!.waterfall,
   };
 }
 
@@ -157,8 +162,14 @@ async function profilePage(report: Report, browser: Browser, pages: PageServer, 
   const dir = join(resultsDir, 'profiles');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `widget-${page}.cpuprofile`);
-  await measurePage(browser, pages, page, file);
-  const lines = summarizeProfile(file);
+  const marks = await measurePage(browser, pages, page, file);
+  const ms = (n: number) => `${n.toFixed(0).padStart(5)} ms`;
+  const lines = [
+    'scripts fetched (request start -> response end, from the script tag):',
+    ...marks.waterfall.map(([name, start, end]) => `${ms(start)} -> ${ms(end)}  ${name}`),
+    `${ms(marks.setOptions)}           setOptions reached the stand-in`,
+    ...summarizeProfile(file),
+  ];
   report.profiles.push({ title: `widget ${page}: page CPU from navigation to setOptions`, file: basename(file), lines });
   report.warn(`widget ${page}: setOptions more than ${SET_OPTIONS_SLACK_MS} ms over the direct React page; profile in results/profiles/${basename(file)}`);
 }
