@@ -11,6 +11,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import esbuild from 'rollup-plugin-esbuild';
 import { transform } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const SESSION_ENTRY = fileURLToPath(new URL('./widget/src/session/index.ts', import.meta.url));
@@ -48,6 +49,8 @@ function sessionChunkBesideLoader() {
   return {
     name: 'session-chunk-beside-loader',
     async buildStart() {
+      // Chunks of earlier builds would be served and counted against the size budget: start clean.
+      rmSync(SCRIPT_TAG_DIR, { recursive: true, force: true });
       chunkFile = await buildSessionChunk();
     },
     async resolveDynamicImport(specifier, importer) {
@@ -105,7 +108,7 @@ export default [
   },
   {
     input: { 'chat-kit-widget': WIDGET_ENTRY },
-    plugins: plugins(),
+    plugins: [{ name: 'clean-esm', buildStart: () => rmSync('dist/esm', { recursive: true, force: true }) }, ...plugins()],
     external: (id) => PEERS.some((peer) => peer.test(id)),
     onwarn,
     // One file per source module: bundlers tree-shake and split them (the session code stays a lazy import()).

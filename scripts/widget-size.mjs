@@ -1,0 +1,41 @@
+// Checks the built script-tag widget against its size budget, gzipped (level 9) as a server would send it:
+// the loader every page pays for at most 8 KiB; the lazily loaded code (all chat-kit-widget-*.js chunks
+// together) at most 75 KiB. Prints every file and fails past budget. Run `npm run build` first.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const DIR = 'dist/widget';
+const LOADER = 'chat-kit-widget.js';
+const BUDGET = { loader: 8 * 1024, lazy: 75 * 1024 };
+
+let files;
+try {
+  files = readdirSync(DIR).filter((name) => /^chat-kit-widget.*\.js$/.test(name));
+} catch {
+  console.error(`${DIR} is missing: run \`npm run build\` first.`);
+  process.exit(1);
+}
+if (!files.includes(LOADER) || files.length < 2) {
+  console.error(`${DIR} must hold ${LOADER} and its lazy chunk: run \`npm run build\`.`);
+  process.exit(1);
+}
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const gzipped = (name) => gzipSync(readFileSync(join(DIR, name)), { level: 9 }).length;
+
+const loader = gzipped(LOADER);
+const chunks = files.filter((name) => name !== LOADER).map((name) => ({ name, size: gzipped(name) }));
+const lazy = chunks.reduce((sum, chunk) => sum + chunk.size, 0);
+
+console.log(`loader      ${LOADER.padEnd(44)} ${kib(loader).padStart(9)} gzipped (budget ${kib(BUDGET.loader)})`);
+for (const chunk of chunks) console.log(`lazy chunk  ${chunk.name.padEnd(44)} ${kib(chunk.size).padStart(9)} gzipped`);
+console.log(`lazy total  ${''.padEnd(44)} ${kib(lazy).padStart(9)} gzipped (budget ${kib(BUDGET.lazy)})`);
+
+const over = [];
+if (loader > BUDGET.loader) over.push(`the loader is ${kib(loader)}, over its ${kib(BUDGET.loader)} budget`);
+if (lazy > BUDGET.lazy) over.push(`the lazy code is ${kib(lazy)}, over its ${kib(BUDGET.lazy)} budget`);
+if (over.length) {
+  console.error(`Size budget exceeded: ${over.join('; ')}.`);
+  process.exit(1);
+}

@@ -1,0 +1,52 @@
+/**
+ * Pages and scripts the browser tests load from the test server itself:
+ * - `/__ckw/fake-chatkit.js`: the fake `<openai-chatkit>` as a classic script, standing in for OpenAI's CDN file;
+ * - `/__ckw/never-defines.js`: a script that loads fine but defines nothing (a CDN answering the wrong file);
+ * - `/__ckw/plain-page.html?server=…&key=…`: a plain HTML page embedding the built widget the way a site
+ *   owner does (the script included twice, as CMS pages do).
+ */
+import type { Plugin } from '@web/dev-server-core';
+import { build } from 'esbuild';
+
+const FAKE_SCRIPT_ENTRY = 'widget/test-support/fake-chatkit-script.ts';
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+export function testRoutesPlugin(): Plugin {
+  let fakeScript: Promise<string> | undefined;
+  return {
+    name: 'ckw-test-routes',
+    async serve(context) {
+      switch (context.path) {
+        case '/__ckw/fake-chatkit.js':
+          fakeScript ??= build({ entryPoints: [FAKE_SCRIPT_ENTRY], bundle: true, format: 'iife', write: false, logLevel: 'silent' }).then(
+            (result) => result.outputFiles[0]!.text,
+          );
+          return { body: await fakeScript, type: 'js' };
+        case '/__ckw/never-defines.js':
+          return { body: '// Loads fine, defines nothing.\n', type: 'js' };
+        case '/__ckw/plain-page.html': {
+          const server = escapeAttribute(String(context.query.server ?? ''));
+          const key = escapeAttribute(String(context.query.key ?? ''));
+          return {
+            type: 'html',
+            body: `<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8"><title>A plain page</title></head>
+  <body>
+    <h1>A site owner's page</h1>
+    <script src="${server}/chat-kit-widget.js" defer></script>
+    <chat-kit-widget public-key="${key}" persist="none" script-src="/__ckw/fake-chatkit.js"></chat-kit-widget>
+    <script src="${server}/chat-kit-widget.js" defer></script>
+  </body>
+</html>`,
+          };
+        }
+        default:
+          return undefined;
+      }
+    },
+  };
+}
