@@ -1,0 +1,2 @@
+// The browser tests run under mocha (web-test-runner), which provides describe/it/beforeEach as globals.
+/// <reference types="mocha" />
