@@ -39,6 +39,8 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
   };
 
   const authenticateRequest = async (req: Request, res: Response<unknown, Locals>, next: NextFunction) => {
+    // Threads are private: no answer of this endpoint may be cached (streams say `no-cache`, as ChatKit expects).
+    res.setHeader('Cache-Control', 'no-store');
     res.locals.principal = await authenticate(req.headers.authorization);
     await limit(`chatkit:req:${res.locals.principal.userId}`, limits.requestsPerMinute);
     if (!req.is('application/json'))

@@ -2,6 +2,7 @@
 import type { ConversationTurn } from './conversation.js';
 
 export interface ModelSettings {
+  /** `OPENAI_API_KEY`; may be empty for a provider at `baseURL` that needs no key. */
   apiKey: string;
   /** An OpenAI-compatible base URL (`OPENAI_BASE_URL`); the SDK default when absent. */
   baseURL?: string;
