@@ -214,6 +214,7 @@ export class ChatKitWidget extends ReactiveElement {
 
   /** Forgets the persisted thread, the visitor id and cached tokens (e.g. on logout), and starts again on a new thread. */
   async reset(): Promise<void> {
+    await this.updateComplete;
     await (await this.#activate(false))?.reset();
   }
 
@@ -406,6 +407,7 @@ export class ChatKitWidget extends ReactiveElement {
   };
 
   async #readyChatKit(): Promise<OpenAIChatKit> {
+    await this.updateComplete;
     if (!this.#config) throw new Error(this.view.failure?.message);
     this.#preload();
     await this.ready;
