@@ -9,6 +9,7 @@ import type { Host } from '../harness/hosts.js';
 import { createIdentity, userTokens } from '../harness/identity.js';
 import { THREADS_CREATE } from '../harness/scripted-reply.js';
 import { streamingAgent, timeStream, type StreamTiming } from '../harness/sse-client.js';
+import { profileTokenServer } from '../harness/profiled-server.js';
 import { startHello, startMock, startTokenServer } from '../harness/stack.js';
 import { MiB, percentile, runConcurrently } from '../harness/stats.js';
 
@@ -22,6 +23,9 @@ const LEVELS: { concurrency: number; count: number }[] = [
 const LEVEL_TIME_LIMIT_MS = 30_000;
 const VOLUME_CONCURRENCY = 50;
 const VOLUME_TIME_LIMIT_MS = 120_000;
+/** CPU per reply beyond this multiple of bare Express gets a CPU profile. */
+const PROFILE_ABOVE = 5;
+const PROFILED_REPLIES = 1_000;
 
 interface StreamRun {
   timings: StreamTiming[];
@@ -59,7 +63,7 @@ function failureNote(run: StreamRun, wanted: number): string {
   return parts.join('; ');
 }
 
-export async function backendSuite(report: Report, flags: BenchFlags): Promise<void> {
+export async function backendSuite(report: Report, flags: BenchFlags, resultsDir: string): Promise<void> {
   const identity = await createIdentity();
   const tokens = await userTokens(identity, USERS);
   const mock = await startMock(identity);
@@ -91,7 +95,18 @@ export async function backendSuite(report: Report, flags: BenchFlags): Promise<v
       add('total', (t) => t.totalMs, 50);
       add('total', (t) => t.totalMs, 99);
     }
-    await measureVolume(report, flags, backend, server, bare, hello);
+    const cpuRatio = await measureVolume(report, flags, backend, server, bare, hello);
+    await server.stop();
+    if (cpuRatio > PROFILE_ABOVE) {
+      const profile = await profileTokenServer(mock, resultsDir, 'backend-threads-create', `token server streaming ${PROFILED_REPLIES} replies (${VOLUME_CONCURRENCY} concurrent)`, async (profiled, measuredFromHere) => {
+        const target: Target = { ...backend, url: `${profiled.url}/api/chatkit` };
+        await runStreams(target, 10, 100, 10_000);
+        await measuredFromHere();
+        await runStreams(target, VOLUME_CONCURRENCY, PROFILED_REPLIES, VOLUME_TIME_LIMIT_MS);
+      });
+      report.profiles.push(profile);
+      report.warn(`backend: CPU per reply over ${PROFILE_ABOVE}x bare Express; profile summary below (results/${profile.file})`);
+    }
   } finally {
     await server.stop();
     await hello.stop();
@@ -99,8 +114,11 @@ export async function backendSuite(report: Report, flags: BenchFlags): Promise<v
   }
 }
 
-/** CPU per reply and memory growth over `flags.replies` replies, beside bare Express streaming the same count. */
-async function measureVolume(report: Report, flags: BenchFlags, backend: Target, server: Host, bare: Target, hello: Host): Promise<void> {
+/**
+ * CPU per reply and memory growth over `flags.replies` replies, beside bare Express streaming the same count.
+ * Answers the CPU ratio.
+ */
+async function measureVolume(report: Report, flags: BenchFlags, backend: Target, server: Host, bare: Target, hello: Host): Promise<number> {
   const measureOne = async (target: Target, host: Host) => {
     const before = await host.probe();
     const run = await runStreams(target, VOLUME_CONCURRENCY, flags.replies, VOLUME_TIME_LIMIT_MS);
@@ -126,4 +144,5 @@ async function measureVolume(report: Report, flags: BenchFlags, backend: Target,
     baseline: { name: 'same server before', value: real.before.rssBytes / MiB },
     note: `heap ${(real.after.heapUsedBytes / MiB).toFixed(0)} MiB after; SQLite file in a temp DATA_DIR`,
   });
+  return real.cpuMsPerReply / base.cpuMsPerReply;
 }

@@ -5,14 +5,12 @@
  * then `/start` with a 300 ms upstream at 20 and 200 connections (throughput must scale; event-loop delay p99).
  * A route under 10% of bare Express is profiled with `node --cpu-prof`.
  */
-import { join, relative } from 'node:path';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import type { BenchFlags } from '../harness/args.js';
 import type { Report } from '../harness/report.js';
 import type { Host } from '../harness/hosts.js';
 import { createIdentity } from '../harness/identity.js';
 import { describeUnexpected, runLoad, type LoadResult } from '../harness/load.js';
-import { summarizeProfile } from '../harness/profile.js';
+import { profileTokenServer } from '../harness/profiled-server.js';
 import { startHello, startMock, startTokenServer } from '../harness/stack.js';
 import { tokenScenarios, type Scenario } from '../harness/token-scenarios.js';
 
@@ -117,30 +115,10 @@ async function measureSlowUpstream(report: Report, flags: BenchFlags, mock: Host
 
 /** Runs the scenario against a fresh server started with `--cpu-prof`, then says where its CPU time went. */
 async function profileScenario(report: Report, flags: BenchFlags, mock: Host, scenario: Scenario, resultsDir: string): Promise<void> {
-  const slug = scenario.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
-  const dir = join(resultsDir, 'profiles', `token-${slug}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const server = await startTokenServer(mock, `token-server (profiled)`, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-  let loadStartedUs = 0;
-  try {
-    // Only the measured load counts, not start-up or the warm-up.
-    await measure(server, scenario, CONNECTIONS, flags.durationMs, async () => {
-      loadStartedUs = (await server.probe()).monotonicUs;
-    });
-  } finally {
-    await server.stop();
-  }
-  const file = mainThreadProfile(dir);
-  const lines = summarizeProfile(file, loadStartedUs);
-  const shown = relative(resultsDir, file);
-  report.profiles.push({ title: `token server under ${scenario.name} load (${CONNECTIONS} connections)`, file: shown, lines });
-  report.warn(`${scenario.name}: under ${PROFILE_BELOW * 100}% of bare Express; profile summary below (results/${shown})`);
-}
-
-/** tsx's loader thread writes a profile too; the main thread's is the one with the load in it (the largest). */
-function mainThreadProfile(dir: string): string {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
-  if (files.length === 0) throw new Error(`no CPU profile was written to ${dir}`);
-  return files.reduce((a, b) => (statSync(a).size >= statSync(b).size ? a : b));
+  const slug = `token-${scenario.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}`;
+  const profile = await profileTokenServer(mock, resultsDir, slug, `token server under ${scenario.name} load (${CONNECTIONS} connections)`, (server, measuredFromHere) =>
+    measure(server, scenario, CONNECTIONS, flags.durationMs, measuredFromHere),
+  );
+  report.profiles.push(profile);
+  report.warn(`${scenario.name}: under ${PROFILE_BELOW * 100}% of bare Express; profile summary below (results/${profile.file})`);
 }
