@@ -7,6 +7,8 @@ import type { ServerResponse } from 'node:http';
 import type { MockRoute } from './openai-mock.js';
 
 export interface ModelScript {
+  /** Refuse the request with this HTTP status and OpenAI's error body instead of streaming. */
+  reject?: { status: number; message: string };
   /** Text chunks streamed in order. */
   deltas?: string[];
   /** A function (client tool) call streamed after the text. */
@@ -126,6 +128,11 @@ export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo
   const play = (dialect: Dialect) => async ({ res }: { res: ServerResponse }): Promise<void> => {
     const script = queue.shift() ?? defaultScript;
     const deltas = script.deltas ?? [];
+    if (script.reject) {
+      res.writeHead(script.reject.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: script.reject.message, type: 'invalid_request_error', code: null } }));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const send: Sse = (event, data) => {
       if (res.destroyed) return;

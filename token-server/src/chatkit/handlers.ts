@@ -8,9 +8,9 @@ import { DEFAULT_PAGE_SIZE, type ChatKitLimits } from './limits.js';
 import type { ChatKitRequest } from './protocol/parse-request.js';
 import type { UserMessageInputParams } from './protocol/schemas.js';
 import type { EventSink } from './protocol/sse.js';
-import { isHidden, toThreadResponse, type Page, type ThreadItem, type ThreadMetadata, type UserMessageItem } from './protocol/types.js';
+import { isHidden, toThreadResponse, type Page, type ThreadMetadata, type UserMessageItem } from './protocol/types.js';
 import type { ReplyRunner } from './reply/reply-runner.js';
-import { UnknownCursorError, type PageQuery, type ThreadStore } from './store/thread-store.js';
+import { UnknownCursorError, allItems, type PageQuery, type ThreadStore } from './store/thread-store.js';
 
 type StreamingRequest = Extract<
   ChatKitRequest,
@@ -116,7 +116,8 @@ export class ChatKitHandlers {
         if (!item) throw new HttpError(404, 'item_not_found', 'No such item in this thread.');
         if (item.type !== 'user_message') throw new HttpError(400, 'not_a_user_message', 'Only a user message can be answered again.');
         return this.locked(thread.id, async (sink, clientGone) => {
-          await this.store.deleteItems(userId, thread.id, await this.itemIdsAfter(userId, thread.id, item.id));
+          const later = await allItems(this.store, userId, thread.id, item.id);
+          await this.store.deleteItems(userId, thread.id, later.map((entry) => entry.id));
           await this.runner.run({ userId, thread, sink, clientGone });
         });
       }
@@ -194,16 +195,6 @@ export class ChatKitHandlers {
     }
   }
 
-  private async itemIdsAfter(userId: string, threadId: string, itemId: string): Promise<string[]> {
-    const ids: string[] = [];
-    let after: string | undefined = itemId;
-    for (;;) {
-      const page: Page<ThreadItem> = await this.store.listItems(userId, threadId, { limit: 200, order: 'asc', after });
-      ids.push(...page.data.map((item) => item.id));
-      if (!page.has_more) return ids;
-      after = page.after;
-    }
-  }
 }
 
 function userMessage(threadId: string, input: UserMessageInputParams): UserMessageItem {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { StreamEvent } from './protocol/types.js';
 import { STOPPED_NOTE } from './reply/reply-runner.js';
-import { addMessage, createThread, eventually, startBackend, threadIdOf, type Harness } from './testing/harness.js';
+import { API_KEY, addMessage, createThread, eventually, startBackend, threadIdOf, type Harness } from './testing/harness.js';
 
 async function items(h: Harness, userId: string, threadId: string) {
   return (await h.call(userId, { type: 'items.list', params: { thread_id: threadId, order: 'asc' } })).body.data as any[];
@@ -159,8 +159,12 @@ describe('model failures', () => {
     assert.deepEqual(list.map((i) => i.content[0].text), ['Try me', 'Recovered']);
   });
 
-  test('the API key never reaches the logs', () => {
-    assert.ok(h.logs().length > 0);
+  test('when the provider rejects the key and echoes it, neither the client nor the logs see it', async () => {
+    h.model.enqueue({ reject: { status: 401, message: `Incorrect API key provided: ${API_KEY}.` } });
+    const reply = await h.call('gus', createThread('Hi'));
+    await expectErrorEvent(reply.events, /HTTP 401/);
+    assert.ok(!reply.text.includes(API_KEY));
+    assert.match(h.logs(), /model reply failed/);
     assert.ok(!h.logs().includes('sk-test-canary'));
   });
 });

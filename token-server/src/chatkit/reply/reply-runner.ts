@@ -12,7 +12,7 @@ import { buildConversation } from '../model/conversation.js';
 import { ModelStreamError, type ClientToolDefinition, type ReplyChunk, type ReplyModel } from '../model/reply-model.js';
 import type { EventSink } from '../protocol/sse.js';
 import { toThreadResponse, type ClientToolCallItem, type ThreadItem, type ThreadMetadata } from '../protocol/types.js';
-import type { ThreadStore } from '../store/thread-store.js';
+import { allItems, type ThreadStore } from '../store/thread-store.js';
 import { titleFromMessage } from '../title.js';
 import { AssistantDraft } from './assistant-draft.js';
 
@@ -77,6 +77,12 @@ function describeFailure(err: unknown): string {
   return 'The model service could not be reached. Please try again.';
 }
 
+/** What the logs may know of a failure: upstream messages can echo request details (e.g. a masked API key). */
+function describeForLog(err: unknown): Record<string, unknown> {
+  if (err instanceof APIError) return { name: err.name, status: err.status, code: err.code, type: err.type };
+  return { name: (err as Error)?.name ?? typeof err };
+}
+
 function parseArguments(raw: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(raw || '{}');
@@ -92,7 +98,7 @@ export class ReplyRunner {
 
   async run(turn: ReplyTurn): Promise<void> {
     turn.sink.send({ type: 'stream_options', stream_options: { allow_cancel: true } });
-    const items = await this.allItems(turn.userId, turn.thread.id);
+    const items = await allItems(this.deps.store, turn.userId, turn.thread.id);
     await this.reply(turn, items);
     // Whatever the outcome (answered, failed, stopped), the thread is named after its first message.
     await this.nameThread(turn, items);
@@ -137,7 +143,7 @@ export class ReplyRunner {
       }
     } catch (err) {
       if (!turn.clientGone.aborted) {
-        this.deps.logger.warn({ err: { name: (err as Error)?.name, message: (err as Error)?.message }, threadId: thread.id }, 'model reply failed');
+        this.deps.logger.warn({ failure: describeForLog(err), threadId: thread.id }, 'model reply failed');
         sink.send({ type: 'error', code: 'custom', message: describeFailure(err), allow_retry: true });
         return;
       }
@@ -184,23 +190,13 @@ export class ReplyRunner {
   }
 
   private async nameThread(turn: ReplyTurn, items: ThreadItem[]): Promise<void> {
-    const { thread } = turn;
-    if (thread.title) return;
+    // Read again: the user may have renamed the thread while the answer streamed.
+    const thread = await this.deps.store.getThread(turn.userId, turn.thread.id);
     const first = items.find((item) => item.type === 'user_message');
-    if (!first) return;
+    if (!thread || thread.title || !first) return;
     thread.title = titleFromMessage(first);
     await this.deps.store.updateThread(turn.userId, thread);
     turn.sink.send({ type: 'thread.updated', thread: toThreadResponse(thread) });
   }
 
-  private async allItems(userId: string, threadId: string): Promise<ThreadItem[]> {
-    const items: ThreadItem[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.deps.store.listItems(userId, threadId, { limit: 200, order: 'asc', after });
-      items.push(...page.data);
-      if (!page.has_more) return items;
-      after = page.after;
-    }
-  }
 }

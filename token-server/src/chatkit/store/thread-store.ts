@@ -43,3 +43,15 @@ export interface ThreadStore {
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** Every item of a thread in order, optionally only those after the item `after`. */
+export async function allItems(store: ThreadStore, userId: string, threadId: string, after?: string): Promise<ThreadItem[]> {
+  const items: ThreadItem[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await store.listItems(userId, threadId, { limit: 200, order: 'asc', after: cursor });
+    items.push(...page.data);
+    if (!page.has_more) return items;
+    cursor = page.after;
+  }
+}
