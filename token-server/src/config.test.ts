@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfig } from './config.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
+    return err;
+  }
+  assert.fail(`${JSON.stringify(env)} was accepted`);
+}
+
+describe('configuration', () => {
+  test('with nothing set, the server starts on 127.0.0.1:8787 with every optional feature off', () => {
+    const config = loadConfig({});
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 8787);
+    assert.equal(config.trustProxy, 0);
+    assert.equal(config.userAuth, undefined);
+    assert.deepEqual(config.publicKeys, []);
+    assert.equal(config.chatkit.backend, 'custom');
+    assert.equal(config.chatkit.modelApi, 'responses');
+    assert.equal(config.hosted.sessionTtlSeconds, 600);
+    assert.match(config.dataDir, /\/data$/);
+  });
+
+  test('empty values count as unset (NAME= lines in .env files)', () => {
+    assert.equal(loadConfig({ PORT: '', AUTH_JWKS_URL: '  ' }).port, 8787);
+  });
+
+  const bad: Array<[string, Record<string, string>]> = [
+    ['PORT', { PORT: 'abc' }],
+    ['PORT', { PORT: '70000' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'chat.example.com' }],
+    ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://ok.test,https://bad.test/path' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'true' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['AUTH_JWKS_URL', { AUTH_JWKS_URL: 'ftp://keys.test/jwks' }],
+    ['AUTH_JWT_SECRET', { AUTH_JWT_SECRET: 'too-short-secret' }],
+    ['AUTH_JWT_PUBLIC_KEY', { AUTH_JWT_PUBLIC_KEY: 'not a pem' }],
+    ['AUTH_ALGORITHMS', { AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_ALGORITHMS: 'RS256' }],
+    ['AUTH_ALGORITHMS', { AUTH_JWKS_URL: 'https://keys.test/jwks', AUTH_ALGORITHMS: 'HS256' }],
+    ['AUTH_JWKS_URL, AUTH_JWT_SECRET', { AUTH_JWKS_URL: 'https://keys.test/jwks', AUTH_JWT_SECRET: 'x'.repeat(32) }],
+    ['OPENAI_BASE_URL', { OPENAI_BASE_URL: 'localhost:11434' }],
+    ['CHATKIT_WORKFLOW_ID', { CHATKIT_WORKFLOW_ID: 'wf with spaces' }],
+    ['CHATKIT_SESSION_TTL', { CHATKIT_SESSION_TTL: '10' }],
+    ['CHATKIT_BACKEND', { CHATKIT_BACKEND: 'both' }],
+    ['CHATKIT_MODEL_API', { CHATKIT_MODEL_API: 'completions' }],
+    ['PUBLIC_KEYS', { PUBLIC_KEYS: 'demo=http://localhost:8787' }],
+    ['PUBLIC_KEYS', { PUBLIC_KEYS: 'pk_demo=' }],
+    ['PUBLIC_KEYS', { PUBLIC_KEYS: 'pk_demo=localhost' }],
+    ['PUBLIC_KEYS', { PUBLIC_KEYS: 'pk_a=http://a.test;pk_a=http://b.test' }],
+    ['SIGNING_KEY', { SIGNING_KEY: 'short' }],
+    ['REDIS_URL', { REDIS_URL: 'http://cache.test' }],
+  ];
+  for (const [name, env] of bad) {
+    test(`a bad ${name} stops the start with one line naming it`, () => {
+      const { message } = configError(env);
+      assert.ok(message.startsWith(`${name} `), message);
+      assert.ok(!message.includes('\n'), 'one line');
+    });
+  }
+
+  test('error lines never repeat a secret value', () => {
+    const secret = 'short-secret-canary';
+    assert.ok(!configError({ AUTH_JWT_SECRET: secret }).message.includes(secret));
+    assert.ok(!configError({ SIGNING_KEY: secret }).message.includes(secret));
+  });
+
+  test('JWKS defaults to EdDSA, ES256 and RS256; a secret to HS256; issuer and audience are read', () => {
+    const jwks = loadConfig({ AUTH_JWKS_URL: 'https://app.test/api/auth/jwks/', AUTH_ISSUER: 'https://app.test', AUTH_AUDIENCE: 'https://app.test, api' });
+    assert.deepEqual(jwks.userAuth, {
+      source: { kind: 'jwks', url: 'https://app.test/api/auth/jwks' },
+      issuer: 'https://app.test',
+      audience: ['https://app.test', 'api'],
+      algorithms: ['EdDSA', 'ES256', 'RS256'],
+    });
+    assert.deepEqual(loadConfig({ AUTH_JWT_SECRET: 'x'.repeat(32) }).userAuth?.algorithms, ['HS256']);
+  });
+
+  test('a PEM key picks its algorithm from the key type and refuses private keys', () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = ec.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    assert.deepEqual(loadConfig({ AUTH_JWT_PUBLIC_KEY: pem }).userAuth?.algorithms, ['ES256']);
+    const privatePem = ec.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    assert.match(configError({ AUTH_JWT_PUBLIC_KEY: privatePem }).message, /^AUTH_JWT_PUBLIC_KEY .*never a private key/);
+  });
+
+  test('PUBLIC_KEYS lists keys with their origins', () => {
+    const { publicKeys } = loadConfig({ PUBLIC_KEYS: 'pk_demo=http://localhost:8787|http://127.0.0.1:8787; pk_site=https://www.site.test/' });
+    assert.deepEqual(publicKeys, [
+      { key: 'pk_demo', origins: ['http://localhost:8787', 'http://127.0.0.1:8787'] },
+      { key: 'pk_site', origins: ['https://www.site.test'] },
+    ]);
+  });
+});
