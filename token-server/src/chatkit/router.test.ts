@@ -73,6 +73,12 @@ describe('bad input is a 4xx with a clear code, and loses nothing', () => {
     assert.equal(list.body.data.length, 1);
   });
 
+  test('when a browser labels the JSON body text/plain, it is still read', async () => {
+    const reply = await h.call('kim', JSON.stringify({ type: 'threads.list', params: {} }), { 'content-type': 'text/plain;charset=UTF-8' });
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body.data.length, 1);
+  });
+
   test('when the optional fields are null, as the official client sends them, the request is accepted', async () => {
     const reply = await h.call('kim', {
       type: 'threads.add_user_message',

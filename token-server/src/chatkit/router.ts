@@ -43,7 +43,9 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
     res.setHeader('Cache-Control', 'no-store');
     res.locals.principal = await authenticate(req.headers.authorization);
     await limit(`chatkit:req:${res.locals.principal.userId}`, limits.requestsPerMinute);
-    if (!req.is('application/json'))
+    // text/plain is what a browser labels a string body with; it is read as JSON too (the bearer token, not
+    // the content type, is what keeps other sites out).
+    if (!req.is(['application/json', 'text/plain']))
       throw new HttpError(415, 'unsupported_media_type', 'Send the ChatKit request as Content-Type: application/json.');
     next();
   };
