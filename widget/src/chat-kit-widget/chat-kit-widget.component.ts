@@ -287,7 +287,9 @@ export class ChatKitWidget extends ReactiveElement {
     if (changed.has('opened') && changed.get('opened') !== undefined) this.#openedChanged();
     const keys = [...changed.keys()].filter((key) => key !== 'view' && key !== 'opened');
     if (!keys.length || !this.#config) return;
-    if (this.#session) void this.#session.changed(keys);
+    // After this update, not inside it: the session's answer updates the element again.
+    const session = this.#session;
+    if (session) queueMicrotask(() => void session.changed(keys));
     else if (this.hasUpdated) this.#arm();
   }
 
