@@ -53,7 +53,7 @@ describe('<chat-kit-widget> lifecycle', () => {
 
     // Out and in again in one go (a page moving the element): still exactly one live ChatKit.
     holder.prepend(widget);
-    await waitUntil(() => widget.chatkit && widget.chatkit !== second, 'the moved widget did not mount again');
+    await waitUntil(() => widget.chatkit && (widget.chatkit as unknown) !== second, 'the moved widget did not mount again');
     expect(second.listenerCount).to.equal(0);
     const live = FakeChatKit.instances.filter((instance) => instance.isConnected);
     expect(live.filter((instance) => widget.shadowRoot!.contains(instance)).length).to.equal(1);

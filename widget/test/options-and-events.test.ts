@@ -144,7 +144,7 @@ describe('<chat-kit-widget> options and events', () => {
       await second.widget.reset();
       expect(Object.values({ ...storage() })).not.to.include('thr_kept');
       const fresh = await chatkitOf(second.widget);
-      await waitUntil(() => second.widget.chatkit !== second.chatkit, 'reset() kept the old ChatKit');
+      await waitUntil(() => (second.widget.chatkit as unknown) !== second.chatkit, 'reset() kept the old ChatKit');
       expect((second.widget.chatkit as unknown as typeof fresh).options!.initialThread).to.equal(null);
     });
   }
