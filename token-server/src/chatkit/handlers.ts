@@ -5,18 +5,12 @@
 import { HttpError } from '../http/errors.js';
 import { newId, now } from './ids.js';
 import { DEFAULT_PAGE_SIZE, type ChatKitLimits } from './limits.js';
-import type { ChatKitRequest } from './protocol/parse-request.js';
+import type { JsonRequest, StreamingRequest } from './protocol/parse-request.js';
 import type { UserMessageInputParams } from './protocol/schemas.js';
 import type { EventSink } from './protocol/sse.js';
 import { isHidden, toThreadResponse, type Page, type ThreadMetadata, type UserMessageItem } from './protocol/types.js';
 import type { ReplyRunner } from './reply/reply-runner.js';
 import { UnknownCursorError, allItems, type PageQuery, type ThreadStore } from './store/thread-store.js';
-
-type StreamingRequest = Extract<
-  ChatKitRequest,
-  { type: 'threads.create' | 'threads.add_user_message' | 'threads.add_client_tool_output' | 'threads.retry_after_item' | 'threads.custom_action' | 'threads.add_structured_input' }
->;
-type JsonRequest = Exclude<ChatKitRequest, StreamingRequest>;
 
 /** Runs a prepared stream; `clientGone` aborts when the client disconnects. */
 export type StreamRun = (sink: EventSink, clientGone: AbortSignal) => Promise<void>;
@@ -90,7 +84,8 @@ export class ChatKitHandlers {
           const thread: ThreadMetadata = { id: newId('thread'), created_at: now(), status: { type: 'active' }, metadata: {} };
           await this.store.createThread(userId, thread);
           sink.send({ type: 'thread.created', thread: toThreadResponse(thread) });
-          await this.locked(thread.id, (sink, clientGone) => this.addMessageAndReply(userId, thread, request.params.input, sink, clientGone))(sink, clientGone);
+          const reply = this.locked(thread.id, () => this.addMessageAndReply(userId, thread, request.params.input, sink, clientGone));
+          await reply(sink, clientGone);
         };
       }
       case 'threads.add_user_message': {

@@ -9,8 +9,7 @@ import { HttpError, jsonErrorHandler } from '../http/errors.js';
 import type { RateLimitStore } from '../stores/store.js';
 import type { ChatKitHandlers } from './handlers.js';
 import type { ChatKitLimits } from './limits.js';
-import { parseChatKitRequest, readJsonBody } from './protocol/parse-request.js';
-import { STREAMING_TYPES } from './protocol/schemas.js';
+import { isStreamingRequest, parseChatKitRequest, readJsonBody } from './protocol/parse-request.js';
 import { openEventStream } from './protocol/sse.js';
 
 export const CHATKIT_PATH = '/api/chatkit';
@@ -53,12 +52,12 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
   const handle = async (req: Request, res: Response<unknown, Locals>) => {
     const request = parseChatKitRequest(readJsonBody(req.body));
     const { userId } = res.locals.principal;
-    if (!STREAMING_TYPES.has(request.type)) {
-      res.json(await handlers.json(userId, request as Parameters<ChatKitHandlers['json']>[1]));
+    if (!isStreamingRequest(request)) {
+      res.json(await handlers.json(userId, request));
       return;
     }
     await limit(`chatkit:reply:${userId}`, limits.repliesPerMinute);
-    const run = await handlers.prepareStream(userId, request as Parameters<ChatKitHandlers['prepareStream']>[1]);
+    const run = await handlers.prepareStream(userId, request);
     const clientGone = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) clientGone.abort();

@@ -1,8 +1,14 @@
 /** Turns a request body into a typed ChatKit request, or a 400 with a stable code; never throws anything else. */
 import { HttpError } from '../../http/errors.js';
-import { envelope, isRequestType, paramsSchemas, type ParamsOf, type RequestType } from './schemas.js';
+import { STREAMING_TYPES, envelope, isRequestType, paramsSchemas, type ParamsOf, type RequestType, type StreamingType } from './schemas.js';
 
 export type ChatKitRequest = { [T in RequestType]: { type: T; params: ParamsOf<T> } }[RequestType];
+export type StreamingRequest = Extract<ChatKitRequest, { type: StreamingType }>;
+export type JsonRequest = Exclude<ChatKitRequest, StreamingRequest>;
+
+export function isStreamingRequest(request: ChatKitRequest): request is StreamingRequest {
+  return (STREAMING_TYPES as readonly string[]).includes(request.type);
+}
 
 /** Deeper JSON than this is refused before validation, so nothing recursive ever walks it. */
 export const MAX_JSON_DEPTH = 32;

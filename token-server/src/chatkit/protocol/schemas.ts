@@ -73,14 +73,16 @@ export const paramsSchemas = {
 export type RequestType = keyof typeof paramsSchemas;
 export type ParamsOf<T extends RequestType> = z.infer<(typeof paramsSchemas)[T]>;
 
-export const STREAMING_TYPES: ReadonlySet<RequestType> = new Set<RequestType>([
+/** The request types answered with an event stream; the rest are answered with JSON. */
+export const STREAMING_TYPES = [
   'threads.create',
   'threads.add_user_message',
   'threads.add_client_tool_output',
   'threads.retry_after_item',
   'threads.custom_action',
   'threads.add_structured_input',
-]);
+] as const satisfies readonly RequestType[];
+export type StreamingType = (typeof STREAMING_TYPES)[number];
 
 export const envelope = z.object({
   type: z.string(),
