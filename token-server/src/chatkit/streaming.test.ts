@@ -168,3 +168,24 @@ describe('model failures', () => {
     assert.ok(!h.logs().includes('sk-test-canary'));
   });
 });
+
+describe('storage failures', () => {
+  test('when the database goes away mid-answer, the stream still ends with an error event and the server keeps answering', async () => {
+    const h = await startBackend({ limits: { modelIdleTimeoutMs: 200 } });
+    try {
+      h.model.enqueue({ deltas: ['Soon'], fault: 'hang' });
+      const hanging = h.model.hanging();
+      const stream = await h.open('uma', createThread('Hi'));
+      await hanging;
+      await h.backend.close();
+      const events: StreamEvent[] = [];
+      for (let event = await stream.next(); event; event = await stream.next()) events.push(event);
+      assert.equal(events.at(-1)!.type, 'error');
+      const after = await h.call('uma', { type: 'threads.list', params: {} });
+      assert.equal(after.status, 500);
+      assert.equal(after.body.error.code, 'internal_error');
+    } finally {
+      await h.close();
+    }
+  });
+});
