@@ -3,6 +3,7 @@
  * tests run the same app on an ephemeral port. `deps` lets tests inject the log destination, stores,
  * clock, the fetch used for JWKS, and options for the OpenAI client.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -13,6 +14,7 @@ import type { Authenticate } from './auth/principal.js';
 import { loadSigningKey } from './auth/signing-key.js';
 import { createUserTokenVerifier } from './auth/user-tokens.js';
 import { createVisitorTokens } from './auth/visitor-tokens.js';
+import { createChatKitBackend } from './chatkit/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { hostedEnabled, type Config } from './config.js';
 import { healthRoutes, type Feature } from './health/routes.js';
@@ -41,6 +43,8 @@ export interface AppDeps {
   openaiOptions?: Partial<ClientOptions>;
   /** Where the built widget files are; default `<project>/dist/widget`. */
   widgetDir?: string;
+  /** The ChatKit backend's SQLite file; default `DATA_DIR/chatkit.sqlite` (`:memory:` in tests). */
+  chatkitDatabasePath?: string;
 }
 
 export interface App {
@@ -79,6 +83,21 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         stores.secrets,
       )
     : undefined;
+  const chatkitBackend = createChatKitBackend({
+    authenticate,
+    rateLimits: stores.rateLimits,
+    logger,
+    databasePath: deps.chatkitDatabasePath ?? join(config.dataDir, 'chatkit.sqlite'),
+    model: modelEnabled(config)
+      ? {
+          apiKey: config.openai.apiKey ?? '',
+          baseURL: config.openai.baseURL,
+          model: config.chatkit.model,
+          instructions: config.chatkit.instructions,
+          api: config.chatkit.modelApi,
+        }
+      : null,
+  });
   if (config.redisUrl) logger.warn('REDIS_URL is set, but this build keeps bindings and rate limits in memory (one instance only).');
 
   const app = express();
@@ -93,6 +112,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       features: describeFeatures(config),
       checks: {
         store: () => stores.ping(),
+        chatkit_store: () => chatkitBackend.ready(),
         ...(userTokens && { user_auth_keys: () => userTokens.ready() }),
       },
     }),
@@ -105,6 +125,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   });
   app.use('/api', cors({ credentialed: config.allowedOrigins, anonymous: config.publicKeys.flatMap((entry) => entry.origins) }));
   app.use('/api', rateLimit(stores.rateLimits, { name: 'ip', limit: limits.perIpPerMinute, windowMs: MINUTE }, clientIp));
+
+  // The ChatKit custom backend (POST /api/chatkit, built in ./chatkit/): it authenticates with `authenticate`
+  // (site users and visitors) before reading its body, and reads that body itself, so it comes before jsonBody.
+  app.use(chatkitBackend.router);
+
   app.use('/api', jsonBody({ limitBytes: limits.jsonBodyBytes, maxDepth: limits.jsonMaxDepth }));
 
   app.use(
@@ -127,14 +152,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     }),
   );
 
-  // ---- ChatKit custom backend (POST /api/chatkit), built in ./chatkit/ --------------------------------
-  // Mounted here with this app's `authenticate`, rate-limit store, logger and config once
-  // ./chatkit/index.ts exists; until then the endpoint says it is not there.
-  app.post('/api/chatkit', () => {
-    throw new HttpError(503, 'backend_not_configured', 'The ChatKit custom backend is not part of this server build.');
-  });
-  // -------------------------------------------------------------------------------------------------------
-
   app.use((_req, res) => sendError(res, new HttpError(404, 'not_found', 'There is nothing at this path.')));
   app.use(jsonErrorHandler);
 
@@ -143,8 +160,16 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     logger,
     authenticate,
     stores,
-    close: () => stores.close(),
+    async close() {
+      await chatkitBackend.close();
+      await stores.close();
+    },
   };
+}
+
+/** The custom backend's replies need a model provider: OpenAI with a key, or a compatible server at OPENAI_BASE_URL. */
+function modelEnabled(config: Config): boolean {
+  return Boolean(config.openai.apiKey || config.openai.baseURL);
 }
 
 /** What is on, and for each feature that is off, what to set (for /readyz and the logs at start). */
@@ -154,7 +179,7 @@ export function describeFeatures(config: Config): Record<string, Feature> {
     user_auth: feature(Boolean(config.userAuth), 'set AUTH_JWKS_URL, AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY'),
     hosted_sessions: feature(hostedEnabled(config), 'set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID'),
     public_access: feature(config.publicKeys.length > 0, 'set PUBLIC_KEYS'),
-    custom_backend_model: feature(Boolean(config.openai.apiKey || config.openai.baseURL), 'set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible provider)'),
+    custom_backend_model: feature(modelEnabled(config), 'set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible provider)'),
     shared_store: feature(false, 'not available in this build: bindings and rate limits live in memory'),
   };
 }

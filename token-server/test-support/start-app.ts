@@ -8,7 +8,8 @@
  *   await server.close();
  *
  * `env` is read by the real `loadConfig`, on top of test defaults (a fixed SIGNING_KEY, LOG_LEVEL info);
- * `limits` tightens request limits; `deps` injects a clock, stores, fetch or OpenAI client options.
+ * `limits` tightens request limits; `deps` injects a clock, stores, fetch or OpenAI client options. The
+ * ChatKit backend keeps its threads in an in-memory SQLite database.
  */
 import type { Server } from 'node:http';
 import { createApp, type App, type AppDeps } from '../src/app.js';
@@ -36,7 +37,11 @@ export async function startTestApp({ env = {}, limits = {}, deps = {} }: TestApp
   const base = loadConfig({ LOG_LEVEL: 'info', SIGNING_KEY: TEST_SIGNING_KEY, ...env });
   const config: Config = { ...base, limits: { ...base.limits, ...limits } };
   const lines: string[] = [];
-  const app = await createApp(config, { logDestination: { write: (line: string) => void lines.push(line) }, ...deps });
+  const app = await createApp(config, {
+    logDestination: { write: (line: string) => void lines.push(line) },
+    chatkitDatabasePath: ':memory:',
+    ...deps,
+  });
   const { server, url } = await listen(app.app, '127.0.0.1', 0);
   return {
     url,

@@ -38,7 +38,8 @@ describe('bad input never breaks the server or leaks a secret', () => {
     assert.ok(!answers.includes(CANARY), 'the canary secret reached an answer');
   });
 
-  const endpoints = ['/api/chatkit/start', '/api/chatkit/refresh', '/api/chatkit/public', '/api/chatkit'];
+  // POST /api/chatkit reads its own body after authenticating; its bad-input tests live with it in ../chatkit/.
+  const endpoints = ['/api/chatkit/start', '/api/chatkit/refresh', '/api/chatkit/public'];
   const withCanary = { authorization: `Bearer ${CANARY}`, cookie: `session=${CANARY}`, origin: STACK_SITE_ORIGIN };
 
   for (const path of endpoints) {
