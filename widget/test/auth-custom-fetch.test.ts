@@ -1,0 +1,125 @@
+/**
+ * The custom backend (`POST /api/chatkit` on the real token server), end to end: auth-mode="custom-fetch"
+ * with a signed-in user's JWT on every request, and direct-token visitors the server sends to the custom
+ * backend. ChatKit is the fake, which calls the widget's `fetch` the way the real one does.
+ */
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../src/chat-kit-widget.js';
+import type { ChatKitWidget } from '../src/chat-kit-widget.js';
+import { testEnv, userToken } from '../test-support/backends.js';
+import { defineFakeChatKit, type FakeChatKit } from '../test-support/fake-chatkit.js';
+import { chatkitOf, errorShown } from '../test-support/widget-helpers.js';
+
+defineFakeChatKit();
+
+/** The Authorization header of every request the page makes to the custom backend, from now on. */
+function backendAuthorizations(backendUrl: string): { headers: (string | null)[]; stop(): void } {
+  const headers: (string | null)[] = [];
+  const original = window.fetch;
+  window.fetch = (input, init) => {
+    if (String(input instanceof Request ? input.url : input) === backendUrl) headers.push(new Headers(init?.headers).get('authorization'));
+    return original(input, init);
+  };
+  return { headers, stop: () => (window.fetch = original) };
+}
+
+/** A well-formed JWT, not expired, that no server signed: the backend answers 401. */
+function forgedToken(sub: string): string {
+  const part = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return `${part({ alg: 'EdDSA', typ: 'JWT' })}.${part({ sub, exp: Math.floor(Date.now() / 1000) + 3600 })}.${part({ forged: true })}`;
+}
+
+async function customFetchWidget(getAuthToken: () => Promise<string | null>, extra: Record<string, string> = {}): Promise<ChatKitWidget> {
+  const env = await testEnv();
+  const widget = document.createElement('chat-kit-widget');
+  widget.setAttribute('auth-mode', 'custom-fetch');
+  widget.setAttribute('server', env.custom);
+  widget.setAttribute('persist', 'none');
+  for (const [name, value] of Object.entries(extra)) widget.setAttribute(name, value);
+  widget.getAuthToken = getAuthToken;
+  (await fixture<HTMLElement>(html`<div></div>`)).append(widget);
+  return widget;
+}
+
+describe('the custom backend, end to end', () => {
+  let spy: ReturnType<typeof backendAuthorizations>;
+  beforeEach(async () => {
+    localStorage.clear();
+    spy = backendAuthorizations(`${(await testEnv()).custom}/api/chatkit`);
+  });
+  afterEach(() => spy.stop());
+
+  it('custom-fetch sends the user\'s JWT as a bearer on every request, and the backend answers', async () => {
+    const env = await testEnv();
+    const token = await userToken('custom', 'user_carol');
+    const widget = await customFetchWidget(async () => token);
+    const chatkit = await chatkitOf(widget);
+    await widget.ready;
+    const api = chatkit.options!.api as { url: string; domainKey: string };
+    expect(api.url).to.equal(`${env.custom}/api/chatkit`);
+    expect(api.domainKey).to.equal('local-dev');
+
+    await chatkit.request('threads.list', { limit: 5 });
+    await chatkit.request('threads.get_by_id', { thread_id: 'thr_not_mine' });
+    expect(chatkit.answers.map((a) => a.status)).to.deep.equal([200, 200, 404]);
+    expect(spy.headers).to.deep.equal([`Bearer ${token}`, `Bearer ${token}`, `Bearer ${token}`]);
+  });
+
+  it('custom-fetch gets a fresh token after a 401 and sends the request once more', async () => {
+    const tokens = [forgedToken('user_dave'), await userToken('custom', 'user_dave')];
+    let asked = 0;
+    const widget = await customFetchWidget(async () => tokens[Math.min(asked++, 1)]!);
+    const chatkit = await chatkitOf(widget);
+    await widget.ready;
+    expect(asked).to.equal(2);
+    expect(spy.headers).to.deep.equal([`Bearer ${tokens[0]}`, `Bearer ${tokens[1]}`]);
+    expect(chatkit.answers.map((a) => a.status)).to.deep.equal([200]);
+    expect(errorShown(widget)).to.equal(null);
+  });
+
+  it('custom-fetch never sends a token about to expire: it asks the page for a new one first', async () => {
+    const tokens = [await userToken('custom', 'user_erin', 10), await userToken('custom', 'user_erin')];
+    let asked = 0;
+    const widget = await customFetchWidget(async () => tokens[Math.min(asked++, 1)]!);
+    const chatkit = await chatkitOf(widget);
+    await widget.ready;
+    await chatkit.request('threads.list');
+    expect(asked).to.equal(2);
+    expect(spy.headers).to.deep.equal([`Bearer ${tokens[1]}`, `Bearer ${tokens[1]}`]);
+  });
+
+  it('custom-fetch falls back to anonymous access when the backend keeps refusing the user, and a public-key is set', async () => {
+    const env = await testEnv();
+    const refused = forgedToken('user_frank');
+    const widget = await customFetchWidget(async () => refused, { 'public-key': env.publicKey });
+    const first = await chatkitOf(widget);
+    await waitUntil(() => (widget.chatkit as unknown) !== first, 'the widget did not switch to anonymous access', { timeout: 5_000 });
+    await widget.ready;
+    const visitor = widget.chatkit as unknown as FakeChatKit;
+    expect(visitor.answers.map((a) => a.status)).to.deep.equal([200]);
+    expect(spy.headers.at(-1)).to.match(/^Bearer /).and.not.to.equal(`Bearer ${refused}`);
+  });
+
+  it('custom-fetch without a signed-in user or a public-key asks the user to sign in', async () => {
+    const widget = await customFetchWidget(async () => null);
+    await oneEvent(widget, 'ckw-auth-required');
+    await widget.updateComplete;
+    expect(errorShown(widget)).to.include('Please sign in to chat.');
+    expect(spy.headers).to.deep.equal([]);
+  });
+
+  it('direct-token visitors of a custom-backend server get the backend with a visitor token on every request', async () => {
+    const env = await testEnv();
+    const widget = await fixture<ChatKitWidget>(html`<chat-kit-widget server=${env.custom} public-key=${env.publicKey} persist="none"></chat-kit-widget>`);
+    const chatkit = await chatkitOf(widget);
+    await widget.ready;
+    const api = chatkit.options!.api as { url: string; domainKey: string };
+    expect(api.url).to.equal(`${env.custom}/api/chatkit`);
+    expect(api.domainKey).to.be.a('string').and.not.equal('');
+    await chatkit.request('threads.list');
+    expect(chatkit.answers.map((a) => a.status)).to.deep.equal([200, 200]);
+    expect(spy.headers).to.have.length(2);
+    expect(new Set(spy.headers).size).to.equal(1);
+    expect(spy.headers[0]).to.match(/^Bearer \S+$/);
+  });
+});
