@@ -2,8 +2,9 @@
  * Pages and scripts the browser tests load from the test server itself:
  * - `/__ckw/fake-chatkit.js`: the fake `<openai-chatkit>` as a classic script, standing in for OpenAI's CDN file;
  * - `/__ckw/never-defines.js`: a script that loads fine but defines nothing (a CDN answering the wrong file);
- * - `/__ckw/plain-page.html?server=…&key=…`: a plain HTML page embedding the built widget the way a site
- *   owner does (the script included twice, as CMS pages do).
+ * - `/__ckw/plain-page.html?server=…&key=…&display=…`: a plain HTML page embedding the built widget the way a
+ *   site owner does (the script included twice, as CMS pages do), plus a first script that records the
+ *   page's errors and console warnings for the test to read.
  */
 import type { Plugin } from '@web/dev-server-core';
 import { build } from 'esbuild';
@@ -30,15 +31,24 @@ export function testRoutesPlugin(): Plugin {
         case '/__ckw/plain-page.html': {
           const server = escapeAttribute(String(context.query.server ?? ''));
           const key = escapeAttribute(String(context.query.key ?? ''));
+          const display = escapeAttribute(String(context.query.display ?? 'inline'));
           return {
             type: 'html',
             body: `<!doctype html>
 <html lang="en">
-  <head><meta charset="utf-8"><title>A plain page</title></head>
+  <head>
+    <meta charset="utf-8"><title>A plain page</title>
+    <script>
+      window.problems = [];
+      addEventListener('error', (event) => problems.push(String(event.message)));
+      const warn = console.warn;
+      console.warn = (...args) => (problems.push(args.join(' ')), warn(...args));
+    </script>
+  </head>
   <body>
     <h1>A site owner's page</h1>
     <script src="${server}/chat-kit-widget.js" defer></script>
-    <chat-kit-widget public-key="${key}" persist="none" script-src="/__ckw/fake-chatkit.js"></chat-kit-widget>
+    <chat-kit-widget public-key="${key}" display="${display}" persist="none" script-src="/__ckw/fake-chatkit.js"></chat-kit-widget>
     <script src="${server}/chat-kit-widget.js" defer></script>
   </body>
 </html>`,
