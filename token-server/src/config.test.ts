@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -95,5 +97,19 @@ describe('configuration', () => {
       { key: 'pk_demo', origins: ['http://localhost:8787', 'http://127.0.0.1:8787'] },
       { key: 'pk_site', origins: ['https://www.site.test'] },
     ]);
+  });
+
+  test('.env.example lists every variable with a comment and is itself a valid configuration', () => {
+    const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const env = parseEnv(text);
+    const names = ['PORT', 'HOST', 'PUBLIC_URL', 'TRUST_PROXY', 'ALLOWED_ORIGINS', 'PUBLIC_KEYS', 'AUTH_JWKS_URL', 'AUTH_JWT_SECRET',
+      'AUTH_JWT_PUBLIC_KEY', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_ALGORITHMS', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CHATKIT_WORKFLOW_ID',
+      'CHATKIT_SESSION_TTL', 'CHATKIT_BACKEND', 'CHATKIT_MODEL', 'CHATKIT_INSTRUCTIONS', 'CHATKIT_MODEL_API', 'CHATKIT_DOMAIN_KEY',
+      'SIGNING_KEY', 'DATA_DIR', 'REDIS_URL', 'LOG_LEVEL'];
+    for (const name of names) {
+      assert.ok(name in env, `${name} is missing from .env.example`);
+      assert.match(text, new RegExp(`# [^\\n]+\\n${name}=`), `${name} has a comment line above it`);
+    }
+    assert.doesNotThrow(() => loadConfig(env));
   });
 });
