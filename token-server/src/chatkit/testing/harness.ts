@@ -75,7 +75,7 @@ export interface Harness {
   call(userId: string, body: unknown, headers?: Record<string, string>): Promise<Reply>;
   /** Opens a streaming request and returns its event reader and an abort switch. */
   open(userId: string, body: unknown): Promise<{ next(): Promise<StreamEvent | undefined>; abort(): void }>;
-  /** Stops the HTTP server and closes the database (the mock stays up unless `all`). */
+  /** Stops the HTTP server and closes the database; the model mock stays up (for a restart on the same file). */
   stop(): Promise<void>;
   close(): Promise<void>;
 }
