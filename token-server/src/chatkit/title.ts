@@ -4,9 +4,9 @@
  */
 import type { UserMessageItem } from './protocol/types.js';
 
-export const MAX_TITLE_LENGTH = 60;
+const MAX_TITLE_LENGTH = 60;
 
-export function userMessageText(item: UserMessageItem): string {
+function userMessageText(item: UserMessageItem): string {
   return item.content.map((part) => part.text).join(' ');
 }
 
