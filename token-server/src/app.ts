@@ -16,7 +16,7 @@ import { createUserTokenVerifier } from './auth/user-tokens.js';
 import { createVisitorTokens } from './auth/visitor-tokens.js';
 import { createChatKitBackend } from './chatkit/index.js';
 import { systemClock, type Clock } from './clock.js';
-import { hostedEnabled, type Config } from './config.js';
+import { hostedEnabled, modelEnabled, type Config } from './config.js';
 import { healthRoutes, type Feature } from './health/routes.js';
 import { createHostedSessions } from './hosted/hosted-sessions.js';
 import { hostedRoutes } from './hosted/routes.js';
@@ -165,11 +165,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       await stores.close();
     },
   };
-}
-
-/** The custom backend's replies need a model provider: OpenAI with a key, or a compatible server at OPENAI_BASE_URL. */
-function modelEnabled(config: Config): boolean {
-  return Boolean(config.openai.apiKey || config.openai.baseURL);
 }
 
 /** What is on, and for each feature that is off, what to set (for /readyz and the logs at start). */

@@ -259,3 +259,8 @@ export function loadConfig(env: Env = process.env): Config {
 export function hostedEnabled(config: Config): boolean {
   return Boolean(config.openai.apiKey && config.hosted.workflowId);
 }
+
+/** The custom backend's replies need a model provider: OpenAI with a key, or a compatible server at OPENAI_BASE_URL. */
+export function modelEnabled(config: Config): boolean {
+  return Boolean(config.openai.apiKey || config.openai.baseURL);
+}

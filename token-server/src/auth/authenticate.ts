@@ -30,7 +30,7 @@ function toHttpError(err: unknown): HttpError {
 }
 
 /** The token from a `Bearer` header, checked for size before anything parses it. */
-export function bearerToken(authorization: string | undefined, maxTokenBytes: number): string {
+function bearerToken(authorization: string | undefined, maxTokenBytes: number): string {
   if (!authorization) throw unauthorized('missing_token', 'Send the user token as "Authorization: Bearer <token>".');
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
   if (!match) {

@@ -4,7 +4,7 @@
  * configured and a small clock tolerance.
  */
 import { createPublicKey } from 'node:crypto';
-import { jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { jwtVerify, type JWTVerifyResult } from 'jose';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { UserAuthConfig } from '../config.js';
@@ -30,29 +30,29 @@ export function createUserTokenVerifier(
   deps: { fetch: typeof fetch; clock: Clock; logger: Logger },
 ): UserTokenVerifier {
   const { source } = config;
-  let key: JWTVerifyGetKey | Uint8Array | ReturnType<typeof createPublicKey>;
+  const options = () => ({
+    algorithms: config.algorithms,
+    issuer: config.issuer,
+    audience: config.audience,
+    requiredClaims: ['exp', 'sub'],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    currentDate: new Date(deps.clock.now()),
+  });
+  let verifyJwt: (token: string) => Promise<JWTVerifyResult>;
   let ready = async () => true;
   if (source.kind === 'jwks') {
     const keySet = new RemoteKeySet(source.url, deps);
-    key = keySet.getKey;
+    verifyJwt = (token) => jwtVerify(token, keySet.getKey, options());
     ready = () => keySet.ready();
-  } else if (source.kind === 'secret') {
-    key = new TextEncoder().encode(source.secret);
   } else {
-    key = createPublicKey(source.pem);
+    const key = source.kind === 'secret' ? new TextEncoder().encode(source.secret) : createPublicKey(source.pem);
+    verifyJwt = (token) => jwtVerify(token, key, options());
   }
 
   return {
     ready,
     async verify(token) {
-      const { payload, protectedHeader } = await jwtVerify(token, key as JWTVerifyGetKey, {
-        algorithms: config.algorithms,
-        issuer: config.issuer,
-        audience: config.audience,
-        requiredClaims: ['exp', 'sub'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        currentDate: new Date(deps.clock.now()),
-      });
+      const { payload, protectedHeader } = await verifyJwt(token);
       // The server's own tokens are never user tokens, even where a site reuses one secret for both.
       if (protectedHeader.typ === VISITOR_TYP || protectedHeader.typ === ACCESS_TYP) {
         throw new UserTokenRejectedError('This is a visitor token, not a user token.');

@@ -20,6 +20,10 @@ export interface HostedSessions {
   refresh(userId: string, currentSecret: string): Promise<IssuedSecret>;
 }
 
+/** The answer of every hosted-session endpoint while OPENAI_API_KEY or CHATKIT_WORKFLOW_ID is unset. */
+export const hostedNotConfigured = () =>
+  new HttpError(503, 'hosted_not_configured', 'Hosted ChatKit sessions are off; set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID.');
+
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 export function createHostedSessions(client: SessionClient, bindings: SecretBindingStore): HostedSessions {

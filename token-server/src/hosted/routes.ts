@@ -2,14 +2,13 @@
  * `POST /api/chatkit/start` and `POST /api/chatkit/refresh`: hosted ChatKit client secrets for the
  * signed-in user named by the JWT's `sub`.
  */
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Authenticate, Principal } from '../auth/principal.js';
-import { HttpError } from '../http/errors.js';
 import { rateLimit, type RateLimitRule } from '../http/rate-limit.js';
 import { parseBody } from '../http/validate.js';
 import type { RateLimitStore } from '../stores/store.js';
-import type { HostedSessions } from './hosted-sessions.js';
+import { hostedNotConfigured, type HostedSessions } from './hosted-sessions.js';
 
 export interface HostedRoutesOptions {
   /** Absent when hosted sessions are not configured. */
@@ -26,21 +25,21 @@ const refreshBody = z.object({ currentClientSecret: z.string().min(1).max(4096) 
 export function hostedRoutes({ sessions, authenticateUser, rateLimits, perUser, checkOrigin }: HostedRoutesOptions): Router {
   const router = Router();
   const requireHosted: RequestHandler = (_req, _res, next) =>
-    next(sessions ? undefined : new HttpError(503, 'hosted_not_configured', 'Hosted ChatKit sessions are off; set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID.'));
+    next(sessions ? undefined : hostedNotConfigured());
   const requireUser: RequestHandler = async (req, res, next) => {
     res.locals.principal = await authenticateUser(req.get('authorization'));
     next();
   };
-  const user = (res: { locals: Record<string, unknown> }) => (res.locals.principal as Principal).userId;
-  const guards = [requireHosted, checkOrigin, requireUser, rateLimit(rateLimits, perUser, (_req, res) => user(res))];
+  const userId = (res: Response) => (res.locals.principal as Principal).userId;
+  const guards = [requireHosted, checkOrigin, requireUser, rateLimit(rateLimits, perUser, (_req, res) => userId(res))];
 
   router.post('/api/chatkit/start', ...guards, async (req, res) => {
     parseBody(startBody, req.body);
-    res.json(await sessions!.start(user(res)));
+    res.json(await sessions!.start(userId(res)));
   });
   router.post('/api/chatkit/refresh', ...guards, async (req, res) => {
     const { currentClientSecret } = parseBody(refreshBody, req.body);
-    res.json(await sessions!.refresh(user(res), currentClientSecret));
+    res.json(await sessions!.refresh(userId(res), currentClientSecret));
   });
   return router;
 }

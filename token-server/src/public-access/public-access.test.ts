@@ -142,6 +142,17 @@ describe('public access limits and domain keys', () => {
     }
   });
 
+  test('when visitors should get hosted sessions but no workflow is configured, then 503 hosted_not_configured', async () => {
+    const server = await startTestApp({ env: { PUBLIC_KEYS: 'pk_local=http://localhost:5173', CHATKIT_BACKEND: 'hosted' } });
+    try {
+      const res = await postJson(`${server.url}/api/chatkit/public`, { public_key: 'pk_local' }, { origin: 'http://localhost:5173' });
+      assert.equal(res.status, 503);
+      assert.equal(res.body.error.code, 'hosted_not_configured');
+    } finally {
+      await server.close();
+    }
+  });
+
   test('when PUBLIC_KEYS is not set, then 503 public_access_not_configured', async () => {
     const server = await startTestApp();
     try {

@@ -9,7 +9,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { VisitorTokens } from '../auth/visitor-tokens.js';
 import type { Config } from '../config.js';
-import type { HostedSessions } from '../hosted/hosted-sessions.js';
+import { hostedNotConfigured, type HostedSessions } from '../hosted/hosted-sessions.js';
 import { HttpError } from '../http/errors.js';
 import { isLoopbackOrigin, serverBaseUrl } from '../http/origin.js';
 import { clientIp, consumeRateLimit, type RateLimitRule } from '../http/rate-limit.js';
@@ -55,7 +55,7 @@ export function publicAccessRoutes({ config, visitors, hostedSessions, rateLimit
     const visitor_token = await visitors.issueVisitor(visitorId, body.public_key);
 
     if (config.chatkit.backend === 'hosted') {
-      if (!hostedSessions) throw new HttpError(503, 'hosted_not_configured', 'Hosted ChatKit sessions are off; set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID.');
+      if (!hostedSessions) throw hostedNotConfigured();
       const userId = `anon_${visitorId}`;
       const issued = body.currentClientSecret
         ? await hostedSessions.refresh(userId, body.currentClientSecret)
