@@ -1,5 +1,6 @@
 /** Small helpers the widget's browser tests share. */
-import { waitUntil } from '@open-wc/testing';
+import { fixture, html, waitUntil } from '@open-wc/testing';
+import type { GetAuthToken } from '../src/auth/types.js';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import type { WidgetErrorDetail } from '../src/errors.js';
 import type { FakeChatKit } from './fake-chatkit.js';
@@ -36,4 +37,13 @@ export function recordEvents(target: EventTarget, names: string[]): { name: stri
 /** Waits for the next `ckw-error` and returns its detail. */
 export function nextError(target: EventTarget): Promise<WidgetErrorDetail> {
   return new Promise((resolve) => target.addEventListener('ckw-error', (event) => resolve((event as CustomEvent<WidgetErrorDetail>).detail), { once: true }));
+}
+
+/** A widget for a signed-in user, `getAuthToken` set before it connects (as a page sets it), thread not persisted. */
+export async function signedInWidget(attributes: Record<string, string>, getAuthToken: GetAuthToken): Promise<ChatKitWidget> {
+  const widget = document.createElement('chat-kit-widget');
+  for (const [name, value] of Object.entries({ persist: 'none', ...attributes })) widget.setAttribute(name, value);
+  widget.getAuthToken = getAuthToken;
+  (await fixture<HTMLElement>(html`<div></div>`)).append(widget);
+  return widget;
 }

@@ -8,7 +8,7 @@ import '../src/chat-kit-widget.js';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import { clearOpenaiFaults, hostedSessions, openaiFault, testEnv, userToken } from '../test-support/backends.js';
 import { defineFakeChatKit } from '../test-support/fake-chatkit.js';
-import { chatkitOf, errorShown, nextError, part, recordEvents } from '../test-support/widget-helpers.js';
+import { chatkitOf, errorShown, nextError, part, recordEvents, signedInWidget } from '../test-support/widget-helpers.js';
 
 defineFakeChatKit();
 
@@ -18,17 +18,9 @@ async function sessionsSince(): Promise<() => ReturnType<typeof hostedSessions>>
   return async () => (await hostedSessions('hosted')).slice(before);
 }
 
-async function signedInWidget(getAuthToken: () => Promise<string | null>, extra: Record<string, string> = {}) {
+async function clientSecretWidget(getAuthToken: () => Promise<string | null>, extra: Record<string, string> = {}) {
   const env = await testEnv();
-  const widget = document.createElement('chat-kit-widget');
-  widget.setAttribute('auth-mode', 'client-secret');
-  widget.setAttribute('server', env.hosted);
-  widget.setAttribute('persist', 'none');
-  for (const [name, value] of Object.entries(extra)) widget.setAttribute(name, value);
-  widget.getAuthToken = getAuthToken;
-  const holder = await fixture<HTMLElement>(html`<div></div>`);
-  holder.append(widget);
-  return widget;
+  return signedInWidget({ 'auth-mode': 'client-secret', server: env.hosted, ...extra }, getAuthToken);
 }
 
 describe('auth-mode="client-secret" against the token server', () => {
@@ -36,7 +28,7 @@ describe('auth-mode="client-secret" against the token server', () => {
 
   it('starts a session for the signed-in user, then refreshes it with the current secret', async () => {
     const created = await sessionsSince();
-    const widget = await signedInWidget(() => userToken('hosted', 'user_alice'));
+    const widget = await clientSecretWidget(() => userToken('hosted', 'user_alice'));
     const chatkit = await chatkitOf(widget);
     await widget.ready;
     const [first] = await created();
@@ -65,7 +57,7 @@ describe('auth-mode="client-secret" against the token server', () => {
   it('collapses concurrent secret requests into one', async () => {
     const created = await sessionsSince();
     let asked = 0;
-    const widget = await signedInWidget(() => {
+    const widget = await clientSecretWidget(() => {
       asked++;
       return userToken('hosted', 'user_busy');
     });
@@ -80,7 +72,7 @@ describe('auth-mode="client-secret" against the token server', () => {
   it('when nobody is signed in and a public-key is set, falls back to anonymous access', async () => {
     const env = await testEnv();
     const created = await sessionsSince();
-    const widget = await signedInWidget(async () => null, { 'public-key': env.publicKey });
+    const widget = await clientSecretWidget(async () => null, { 'public-key': env.publicKey });
     const chatkit = await chatkitOf(widget);
     await widget.ready;
     const [session] = await created();
@@ -91,7 +83,7 @@ describe('auth-mode="client-secret" against the token server', () => {
   it('when the server refuses the user token (401) and a public-key is set, falls back to anonymous access', async () => {
     const env = await testEnv();
     const created = await sessionsSince();
-    const widget = await signedInWidget(() => userToken('hosted', 'user_expired', -60), { 'public-key': env.publicKey });
+    const widget = await clientSecretWidget(() => userToken('hosted', 'user_expired', -60), { 'public-key': env.publicKey });
     await chatkitOf(widget);
     await widget.ready;
     expect((await created()).map((s) => s.user)).to.have.length(1).and.to.satisfy((users: string[]) => users[0]!.startsWith('anon_'));
@@ -100,7 +92,7 @@ describe('auth-mode="client-secret" against the token server', () => {
 
   it('when nobody is signed in and there is no public-key, emits ckw-auth-required and asks to sign in; after sign-in, Try again starts', async () => {
     const heard = recordEvents(document, ['ckw-auth-required', 'ckw-error']);
-    const widget = await signedInWidget(async () => null);
+    const widget = await clientSecretWidget(async () => null);
     await oneEvent(widget, 'ckw-auth-required');
     await widget.updateComplete;
     expect(errorShown(widget)).to.include('Please sign in to chat.');
@@ -117,7 +109,7 @@ describe('auth-mode="client-secret" against the token server', () => {
   it('when the upstream fails (the server answers 502), shows it with a retry and emits server_error; Try again succeeds', async () => {
     await openaiFault('hosted', { kind: 'status', status: 500, pathPrefix: '/v1/chatkit/sessions' });
     const failed = nextError(document);
-    const widget = await signedInWidget(() => userToken('hosted', 'user_unlucky'));
+    const widget = await clientSecretWidget(() => userToken('hosted', 'user_unlucky'));
     const detail = await failed;
     expect(detail).to.include({ code: 'server_error', status: 502 });
     await widget.updateComplete;
@@ -132,7 +124,7 @@ describe('auth-mode="client-secret" against the token server', () => {
 
   it('reset() forgets the cached secret: the next start asks the server again', async () => {
     const created = await sessionsSince();
-    const widget = await signedInWidget(() => userToken('hosted', 'user_logout'));
+    const widget = await clientSecretWidget(() => userToken('hosted', 'user_logout'));
     const first = await chatkitOf(widget);
     await widget.ready;
     await widget.reset();

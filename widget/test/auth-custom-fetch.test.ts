@@ -8,7 +8,7 @@ import '../src/chat-kit-widget.js';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import { testEnv, userToken } from '../test-support/backends.js';
 import { defineFakeChatKit, type FakeChatKit } from '../test-support/fake-chatkit.js';
-import { chatkitOf, errorShown } from '../test-support/widget-helpers.js';
+import { chatkitOf, errorShown, signedInWidget } from '../test-support/widget-helpers.js';
 
 defineFakeChatKit();
 
@@ -31,14 +31,7 @@ function forgedToken(sub: string): string {
 
 async function customFetchWidget(getAuthToken: () => Promise<string | null>, extra: Record<string, string> = {}): Promise<ChatKitWidget> {
   const env = await testEnv();
-  const widget = document.createElement('chat-kit-widget');
-  widget.setAttribute('auth-mode', 'custom-fetch');
-  widget.setAttribute('server', env.custom);
-  widget.setAttribute('persist', 'none');
-  for (const [name, value] of Object.entries(extra)) widget.setAttribute(name, value);
-  widget.getAuthToken = getAuthToken;
-  (await fixture<HTMLElement>(html`<div></div>`)).append(widget);
-  return widget;
+  return signedInWidget({ 'auth-mode': 'custom-fetch', server: env.custom, ...extra }, getAuthToken);
 }
 
 describe('the custom backend, end to end', () => {
