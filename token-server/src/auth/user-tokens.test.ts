@@ -133,6 +133,10 @@ describe('the JWKS key set over time', () => {
     clock.advance(31_000);
     for (let i = 0; i < 3; i++) assert.equal((await startWith(stack, `Bearer ${await sign({ kid: randomUUID() })}`)).status, 401);
     assert.equal(stack.jwks.fetchCount, 2, 'after the cooldown, one refetch for all of them');
+    clock.advance(31_000);
+    const burst = await Promise.all(Array.from({ length: 10 }, async () => startWith(stack, `Bearer ${await sign({ kid: randomUUID() })}`)));
+    assert.ok(burst.every((r) => r.status === 401));
+    assert.equal(stack.jwks.fetchCount, 3, 'ten requests at once share one refetch');
   });
 
   test('after the issuer rotates its key, tokens with the new kid verify and old-key tokens no longer do', async () => {
