@@ -69,6 +69,19 @@ interface LauncherParts {
  * @attr nonce - CSP nonce for the ChatKit script the widget injects.
  * @attr script-src - URL of the ChatKit script. Default: OpenAI's CDN.
  *
+ * @prop {Partial<ChatKitOptions>} options - ChatKit options merged over the attributes' (prompts, tools, `onClientTool`, …).
+ * @prop {() => Promise<string | null>} getAuthToken - Returns the signed-in user's JWT; asked before it expires and after a 401.
+ * @prop {Promise<void>} ready - Resolves when ChatKit is ready (read-only).
+ * @prop {OpenAIChatKit | null} chatkit - The inner `<openai-chatkit>`, or null (read-only).
+ * @prop {boolean} opened - The `open` attribute.
+ * @prop {number} scriptTimeout - Milliseconds to wait for ChatKit's script (default 15000).
+ *
+ * @method open - Opens the launcher's panel. Also `close()` and `toggle()`.
+ * @method reset - Forgets the persisted thread, the visitor id and cached tokens (e.g. on logout), and starts on a new thread.
+ * @method sendUserMessage - Sends a message (a string or ChatKit's parameters) once ChatKit is ready.
+ * @method setThreadId - Shows a thread, or a new one with `null`.
+ * @method focusComposer - Focuses ChatKit's composer.
+ *
  * @event ckw-ready - ChatKit is ready.
  * @event ckw-open - The launcher panel opened.
  * @event ckw-close - The launcher panel closed.
@@ -96,14 +109,13 @@ interface LauncherParts {
  * @cssproperty --ckw-panel-width - Panel width. Default 400px.
  * @cssproperty --ckw-panel-height - Panel height. Default min(640px, 100vh - 120px).
  * @cssproperty --ckw-radius - Corner radius of panel and inline box. Default 16px.
- * @cssproperty --ckw-shadow - Shadow of launcher and panel.
+ * @cssproperty --ckw-shadow - Shadow of launcher and panel. Default 0 8px 28px #0004.
  * @cssproperty --ckw-surface-color - Background of the panel, loading and error views. Default #fff.
  * @cssproperty --ckw-text-color - Text colour of the widget's own UI. Default #1f2328.
  * @cssproperty --ckw-border-color - Header divider. Default #e5e7eb.
  * @cssproperty --ckw-error-color - Error text. Default #8a1c1c.
  * @cssproperty --ckw-error-background - Error banner background. Default #fff4f4.
- * @cssproperty --ckw-focus-color - Focus ring. Default #2563eb.
- * @cssproperty --ckw-font-family - Font of the widget's own UI.
+ * @cssproperty --ckw-font-family - Font of the widget's own UI. Default: inherited from the page.
  */
 export class ChatKitWidget extends ReactiveElement {
   /** Compared when another copy of the widget has already defined the tag. */
