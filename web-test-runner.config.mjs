@@ -7,7 +7,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, ensureChromium } from './scripts/chromium.mjs';
 import { reactPrebundlePlugin } from './widget/test-support/server/react-prebundle.ts';
 import { backendsPlugin, unusedPort } from './widget/test-support/server/test-backends.ts';
-import { testRoutesPlugin } from './widget/test-support/server/test-routes.ts';
+import { failingBackend, testRoutesPlugin } from './widget/test-support/server/test-routes.ts';
 
 // The page origin must be known before the token servers start: their allowed origins name it.
 const port = await unusedPort();
@@ -21,6 +21,7 @@ export default {
   // One page at a time: the tests share token servers and switch faults on them.
   concurrency: 1,
   browsers: [chromeLauncher({ launchOptions: { executablePath: ensureChromium(), headless: true, args: CHROMIUM_ARGS } })],
+  middleware: [failingBackend],
   plugins: [
     reactPrebundlePlugin(),
     testRoutesPlugin(),

@@ -8,7 +8,7 @@ import '../src/chat-kit-widget.js';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import { testEnv, userToken } from '../test-support/backends.js';
 import { defineFakeChatKit, type FakeChatKit } from '../test-support/fake-chatkit.js';
-import { chatkitOf, errorShown, signedInWidget } from '../test-support/widget-helpers.js';
+import { chatkitOf, errorShown, nextError, signedInWidget } from '../test-support/widget-helpers.js';
 
 defineFakeChatKit();
 
@@ -56,6 +56,8 @@ describe('the custom backend, end to end', () => {
     await chatkit.request('threads.get_by_id', { thread_id: 'thr_not_mine' });
     expect(chatkit.answers.map((a) => a.status)).to.deep.equal([200, 200, 404]);
     expect(spy.headers).to.deep.equal([`Bearer ${token}`, `Bearer ${token}`, `Bearer ${token}`]);
+    // Another user's thread is a 404 that ChatKit handles itself: nothing for the widget to report.
+    expect(errorShown(widget)).to.equal(null);
   });
 
   it('custom-fetch gets a fresh token after a 401 and sends the request once more', async () => {
@@ -115,5 +117,31 @@ describe('the custom backend, end to end', () => {
     expect(spy.headers).to.have.length(2);
     expect(new Set(spy.headers).size).to.equal(1);
     expect(spy.headers[0]).to.match(/^Bearer \S+$/);
+  });
+
+  for (const [status, code, text] of [
+    [403, 'forbidden', 'This site is not allowed to use this chat.'],
+    [429, 'rate_limited', 'Too many requests.'],
+    [500, 'server_error', 'The chat server had a problem.'],
+  ] as const) {
+    it(`when the backend answers ${status}, shows it and emits ${code}`, async () => {
+      const env = await testEnv();
+      const token = await userToken('custom', 'user_gina');
+      const failed = nextError(document);
+      const widget = await customFetchWidget(async () => token, { 'api-url': `${env.site}/__ckw/failing-backend/${status}` });
+      expect(await failed).to.include({ code, status, reason: 'test_failure' });
+      await widget.updateComplete;
+      expect(errorShown(widget)).to.include(text);
+    });
+  }
+
+  it('when the backend cannot be reached, shows it with a retry and emits network_error', async () => {
+    const env = await testEnv();
+    const token = await userToken('custom', 'user_hal');
+    const failed = nextError(document);
+    const widget = await customFetchWidget(async () => token, { 'api-url': `${env.unreachable}/api/chatkit` });
+    expect(await failed).to.include({ code: 'network_error' });
+    await widget.updateComplete;
+    expect(errorShown(widget)).to.include('Try again');
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The `fetch` the widget gives ChatKit in custom-backend mode. It runs in the page, adds
  * `Authorization: Bearer <token>` to every request, and when the backend answers 401 it gets a fresh token
- * and sends the request once more. A token still refused goes to `onRejected`; other failures (network,
- * 403, 429, 5xx) go to `report` so the element shows them, and ChatKit still gets the answer.
+ * and sends the request once more. A token still refused goes to `onRejected`; failures a user should hear
+ * about (network, 403, 429, 5xx) go to `report` so the element shows them, and ChatKit still gets the answer.
  */
 import type { WidgetError } from '../errors.js';
 import { errorFromFetchFailure, errorFromResponse } from './token-server-client.js';
@@ -36,7 +36,9 @@ export function bearerFetch(source: BearerSource, credentials: RequestCredential
       if (fresh && fresh !== token) answer = await send(spare, fresh);
     }
     if (answer.status === 401) source.onRejected();
-    else if (!answer.ok) source.report(await errorFromResponse(answer.clone(), 'The chat backend'));
+    // Other 4xx answers (a thread that is gone, say) are part of the protocol: ChatKit deals with them.
+    else if (answer.status === 403 || answer.status === 429 || answer.status >= 500)
+      source.report(await errorFromResponse(answer.clone(), 'The chat backend'));
     return answer;
   };
 }

@@ -2,10 +2,13 @@
  * Pages and scripts the browser tests load from the test server itself:
  * - `/__ckw/fake-chatkit.js`: the fake `<openai-chatkit>` as a classic script, standing in for OpenAI's CDN file;
  * - `/__ckw/never-defines.js`: a script that loads fine but defines nothing (a CDN answering the wrong file);
+ * - `/__ckw/failing-backend/<status>`: a ChatKit backend that answers every request with that HTTP status and
+ *   the token server's error shape (for statuses the real server cannot be made to give on demand);
  * - `/__ckw/plain-page.html?server=…&key=…&display=…`: a plain HTML page embedding the built widget the way a
  *   site owner does (the script included twice, as CMS pages do), plus a first script that records the
  *   page's errors and console warnings for the test to read.
  */
+import type { Middleware } from 'koa';
 import type { Plugin } from '@web/dev-server-core';
 import { build } from 'esbuild';
 
@@ -60,3 +63,12 @@ export function testRoutesPlugin(): Plugin {
     },
   };
 }
+
+/** `/__ckw/failing-backend/<status>` (a middleware: plugins' answers are always 200). */
+export const failingBackend: Middleware = async (context, next) => {
+  const status = /^\/__ckw\/failing-backend\/(\d{3})$/.exec(context.path)?.[1];
+  if (!status) return next();
+  context.status = Number(status);
+  context.type = 'json';
+  context.body = { error: { code: 'test_failure', message: `The test backend answers ${status}.` } };
+};
