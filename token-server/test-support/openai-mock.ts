@@ -35,6 +35,8 @@ export interface Fault {
   kind: 'slow' | 'status' | 'reset' | 'html';
   /** `status`: the HTTP status to answer (e.g. 500, 429). */
   status?: number;
+  /** `status` 429: the Retry-After header to send (default `1`). */
+  retryAfter?: string;
   /** `slow`: delay before answering, in ms. */
   delayMs?: number;
   /** Only requests whose path starts with this. */
@@ -112,7 +114,7 @@ export async function startOpenAIMock(routes: MockRoute[]): Promise<OpenAIMock> 
       if (fault.kind === 'status') {
         const status = fault.status ?? 500;
         const headers: Record<string, string> = { 'content-type': 'application/json' };
-        if (status === 429) headers['retry-after'] = '1';
+        if (status === 429) headers['retry-after'] = fault.retryAfter ?? '1';
         res.writeHead(status, headers);
         return res.end(JSON.stringify({ error: { message: `mock fault ${status}`, type: 'mock_error' } }));
       }

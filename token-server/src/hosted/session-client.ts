@@ -39,6 +39,36 @@ const sessionAnswer = z.object({
   expires_at: z.number().int().positive(),
 });
 
+/** The longest Retry-After the SDK may sleep on before its one retry. */
+const MAX_RETRY_WAIT_MS = 1_000;
+
+/** Milliseconds an answer asks the client to wait (`retry-after-ms`, or `retry-after` in seconds or as a date). */
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (!Number.isNaN(ms)) return ms;
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (!Number.isNaN(seconds)) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : date - Date.now();
+}
+
+/**
+ * The SDK sleeps for as long as Retry-After says before retrying (uncapped in 6.x). A token endpoint cannot
+ * make a browser wait that long, so an answer asking for a longer wait is marked not to be retried.
+ */
+function withoutLongRetryWaits(fetchImpl: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const res = await fetchImpl(input, init);
+    const wait = retryAfterMs(res.headers);
+    if (wait === undefined || wait <= MAX_RETRY_WAIT_MS) return res;
+    const headers = new Headers(res.headers);
+    headers.set('x-should-retry', 'false');
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+  };
+}
+
 function upstreamError(err: unknown, logger: Logger, what: string): HttpError {
   if (err instanceof OpenAI.APIConnectionTimeoutError || err instanceof OpenAI.APIUserAbortError) {
     logger.warn({ upstream: what }, 'OpenAI did not answer in time');
@@ -46,7 +76,8 @@ function upstreamError(err: unknown, logger: Logger, what: string): HttpError {
   }
   if (err instanceof OpenAI.RateLimitError) {
     logger.warn({ upstream: what, status: 429 }, 'OpenAI rate limited the request');
-    return new HttpError(503, 'upstream_rate_limited', 'OpenAI is rate limiting this server; try again shortly.', { 'Retry-After': '10' });
+    const seconds = Math.min(60, Math.max(1, Math.ceil((retryAfterMs(err.headers) ?? 10_000) / 1000)));
+    return new HttpError(503, 'upstream_rate_limited', 'OpenAI is rate limiting this server; try again shortly.', { 'Retry-After': String(seconds) });
   }
   if (err instanceof OpenAI.APIError) {
     // Only the status is logged: an upstream error body may echo request data.
@@ -65,6 +96,7 @@ export function createSessionClient(options: SessionClientOptions): SessionClien
     timeout: 5_000,
     maxRetries: 1,
     ...options.clientOptions,
+    fetch: withoutLongRetryWaits(options.clientOptions?.fetch ?? fetch),
   });
 
   return {

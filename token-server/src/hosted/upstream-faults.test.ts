@@ -44,6 +44,16 @@ describe('hosted sessions when OpenAI misbehaves', () => {
     });
   }
 
+  test('when OpenAI asks to wait an hour before retrying, then 503 at once (no retry, no hang) with a capped Retry-After', async () => {
+    stack.openai.fault({ kind: 'status', status: 429, retryAfter: '3600', pathPrefix: '/v1/chatkit/sessions' });
+    const before = stack.openai.requests.length;
+    const res = await start();
+    assert.equal(res.status, 503);
+    assert.equal(res.body.error.code, 'upstream_rate_limited');
+    assert.equal(res.headers.get('retry-after'), '60');
+    assert.equal(stack.openai.requests.length - before, 1, 'the SDK did not sleep for a retry');
+  });
+
   test('when OpenAI rejects the API key, then 502 upstream_error without the key in the answer or logs', async () => {
     const other = await startStack({ env: { OPENAI_API_KEY: 'sk-canary-wrong-key-7f3a' } });
     try {
