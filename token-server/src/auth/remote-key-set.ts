@@ -87,6 +87,7 @@ export class RemoteKeySet {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      if (Number(res.headers.get('content-length')) > MAX_JWKS_BYTES) throw new Error('the key set is too large');
       const text = await res.text();
       if (text.length > MAX_JWKS_BYTES) throw new Error('the key set is too large');
       const jwks = JSON.parse(text) as JSONWebKeySet;
