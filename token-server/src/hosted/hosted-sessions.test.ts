@@ -115,6 +115,19 @@ describe('hosted sessions: limits and configuration', () => {
     }
   });
 
+  test('when user auth is not configured, then start is 401 auth_not_configured (so the widget can fall back to public access)', async () => {
+    const stack = await startStack({ env: { AUTH_JWKS_URL: undefined, AUTH_ISSUER: undefined, AUTH_AUDIENCE: undefined } });
+    try {
+      const res = await postJson(`${stack.url}/api/chatkit/start`, undefined, bearer(await stack.userToken('user_1')));
+      assert.equal(res.status, 401);
+      assert.equal(res.body.error.code, 'auth_not_configured');
+      assert.match(res.body.error.message, /AUTH_JWKS_URL/);
+      assert.equal(stack.sessions.list.length, 0);
+    } finally {
+      await stack.close();
+    }
+  });
+
   test('when no workflow is configured, then start and refresh answer 503 hosted_not_configured and /readyz says what to set', async () => {
     const server = await startTestApp({ env: { AUTH_JWT_SECRET: 'a-secret-that-is-at-least-32-bytes-long!' } });
     try {
