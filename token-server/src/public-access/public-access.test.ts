@@ -8,7 +8,12 @@ const fromSite = { origin: STACK_SITE_ORIGIN };
 
 describe('public access with the custom backend (default)', () => {
   let stack: Stack;
-  const ask = (body: Record<string, unknown>, headers: Record<string, string> = fromSite) => postJson(`${stack.url}/api/chatkit/public`, body, headers);
+  const issued: string[] = [];
+  const ask = async (body: Record<string, unknown>, headers: Record<string, string> = fromSite) => {
+    const res = await postJson(`${stack.url}/api/chatkit/public`, body, headers);
+    if (res.status === 200) issued.push(res.body.token, res.body.visitor_token);
+    return res;
+  };
   before(async () => {
     stack = await startStack({ env: { PUBLIC_URL: 'https://chat.example.com' } });
   });
@@ -91,6 +96,12 @@ describe('public access with the custom backend (default)', () => {
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.body.error.code, 'invalid_body');
     }
+  });
+
+  test('visitor and access tokens never reach the logs', () => {
+    const logs = stack.server.logs();
+    assert.ok(issued.length > 10);
+    for (const token of issued) assert.ok(!logs.includes(token), 'a token was logged');
   });
 });
 
