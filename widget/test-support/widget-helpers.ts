@@ -5,9 +5,14 @@ import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import type { WidgetErrorDetail } from '../src/errors.js';
 import type { FakeChatKit } from './fake-chatkit.js';
 
+/** `waitUntil` with room for a busy machine: what the tests wait for happens in milliseconds, or never. */
+export function eventually(predicate: () => unknown, message?: string): Promise<void> {
+  return waitUntil(predicate, message, { timeout: 5_000 });
+}
+
 /** The element's inner (fake) ChatKit, once mounted. */
 export async function chatkitOf(widget: ChatKitWidget): Promise<FakeChatKit> {
-  await waitUntil(() => widget.chatkit, 'ChatKit was never mounted', { timeout: 5_000 });
+  await eventually(() => widget.chatkit, 'ChatKit was never mounted');
   return widget.chatkit as unknown as FakeChatKit;
 }
 

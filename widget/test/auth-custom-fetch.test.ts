@@ -3,12 +3,12 @@
  * with a signed-in user's JWT on every request, and direct-token visitors the server sends to the custom
  * backend. ChatKit is the fake, which calls the widget's `fetch` the way the real one does.
  */
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../src/chat-kit-widget.js';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import { testEnv, userToken } from '../test-support/backends.js';
 import { defineFakeChatKit, type FakeChatKit } from '../test-support/fake-chatkit.js';
-import { chatkitOf, errorShown, nextError, signedInWidget } from '../test-support/widget-helpers.js';
+import { chatkitOf, errorShown, eventually, nextError, signedInWidget } from '../test-support/widget-helpers.js';
 
 defineFakeChatKit();
 
@@ -88,7 +88,7 @@ describe('the custom backend, end to end', () => {
     const refused = forgedToken('user_frank');
     const widget = await customFetchWidget(async () => refused, { 'public-key': env.publicKey });
     const answered = () => (widget.chatkit as unknown as FakeChatKit | null)?.answers.some((answer) => answer.status === 200);
-    await waitUntil(answered, 'the widget did not switch to anonymous access', { timeout: 5_000 });
+    await eventually(answered, 'the widget did not switch to anonymous access');
     await widget.ready;
     expect(spy.headers).to.have.length(2);
     expect(spy.headers[0]).to.equal(`Bearer ${refused}`);

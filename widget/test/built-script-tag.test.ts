@@ -3,10 +3,11 @@
  * /chat-kit-widget.js and pasted into a plain HTML page, twice, the way a CMS page does: it defines the
  * element, mounts ChatKit, and fetches its lazy chunk from next to itself only when needed.
  */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import { hostedSessions, testEnv } from '../test-support/backends.js';
 import type { FakeChatKit } from '../test-support/fake-chatkit.js';
+import { eventually } from '../test-support/widget-helpers.js';
 
 type PageWindow = Window & typeof globalThis & { problems: string[] };
 
@@ -31,7 +32,7 @@ describe('the built script-tag widget on a plain page', () => {
   it('mounts ChatKit from the token server it was loaded from, with its lazy chunk from beside it, included twice without complaint', async () => {
     const before = (await hostedSessions('hosted')).length;
     const { page, widget, server } = await openPlainPage('inline');
-    await waitUntil(() => widget.chatkit, 'the built widget never mounted ChatKit', { timeout: 5_000 });
+    await eventually(() => widget.chatkit, 'the built widget never mounted ChatKit');
     await widget.ready;
     const chatkit = widget.chatkit as unknown as FakeChatKit;
     const [session] = (await hostedSessions('hosted')).slice(before);
@@ -50,7 +51,7 @@ describe('the built script-tag widget on a plain page', () => {
     expect(chunkRequests(page, server)).to.have.length(0);
 
     button.dispatchEvent(new PointerEvent('pointerenter'));
-    await waitUntil(() => widget.chatkit, 'hovering the launcher did not load ChatKit', { timeout: 5_000 });
+    await eventually(() => widget.chatkit, 'hovering the launcher did not load ChatKit');
     expect(chunkRequests(page, server)).to.have.length(1);
     expect(widget.hasAttribute('open')).to.equal(false);
     expect(page.problems).to.deep.equal([]);

@@ -2,10 +2,10 @@
  * When ChatKit's CDN script cannot be had: unreachable (404), or loaded but never defining
  * `<openai-chatkit>` in time. Its own page, where `<openai-chatkit>` starts undefined.
  */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../src/chat-kit-widget.js';
 import { defineFakeChatKit } from '../test-support/fake-chatkit.js';
-import { chatkitOf, errorShown, nextError, part } from '../test-support/widget-helpers.js';
+import { chatkitOf, errorShown, eventually, nextError, part } from '../test-support/widget-helpers.js';
 
 const scriptsFor = (path: string) => Array.from(document.scripts).filter((script) => script.src.endsWith(path));
 
@@ -46,7 +46,7 @@ describe('<chat-kit-widget> when ChatKit\'s script fails', () => {
     part(widget, 'error')!.querySelector('button')!.click();
     await chatkitOf(widget);
     await widget.ready;
-    await waitUntil(() => errorShown(widget) === null);
+    await eventually(() => errorShown(widget) === null);
     widget.remove();
   });
 });

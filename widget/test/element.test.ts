@@ -2,12 +2,12 @@
  * The element itself: what it draws, its accessibility contract, the launcher's keyboard use, and bad
  * attributes. ChatKit is the fake; a pre-minted client secret means no server is needed here.
  */
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../src/chat-kit-widget.js';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import { defineFakeChatKit } from '../test-support/fake-chatkit.js';
-import { chatkitOf, errorShown, nextError, part, recordEvents } from '../test-support/widget-helpers.js';
+import { chatkitOf, errorShown, eventually, nextError, part, recordEvents } from '../test-support/widget-helpers.js';
 
 defineFakeChatKit();
 
@@ -53,7 +53,7 @@ describe('<chat-kit-widget> element', () => {
     const button = part(widget, 'launcher') as HTMLButtonElement;
     button.focus();
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => widget.hasAttribute('open'), 'Enter did not open the panel');
+    await eventually(() => widget.hasAttribute('open'), 'Enter did not open the panel');
     expect(widget.shadowRoot!.activeElement).to.equal(part(widget, 'panel'));
 
     const closed = oneEvent(widget, 'ckw-close');
@@ -63,9 +63,9 @@ describe('<chat-kit-widget> element', () => {
     expect(widget.shadowRoot!.activeElement).to.equal(button);
 
     await sendKeys({ press: 'Space' });
-    await waitUntil(() => widget.hasAttribute('open'), 'Space did not open the panel');
+    await eventually(() => widget.hasAttribute('open'), 'Space did not open the panel');
     (widget.shadowRoot!.querySelector('.close') as HTMLButtonElement).click();
-    await waitUntil(() => !widget.hasAttribute('open'));
+    await eventually(() => !widget.hasAttribute('open'));
     expect(widget.shadowRoot!.activeElement).to.equal(button);
   });
 
@@ -98,7 +98,7 @@ describe('<chat-kit-widget> element', () => {
     const panel = part(widget, 'panel')!;
     expect(panel.getBoundingClientRect().width).to.be.lessThan(innerWidth);
     await setViewport({ width: 400, height: 700 });
-    await waitUntil(() => panel.getBoundingClientRect().width === innerWidth, 'the panel is not full width on a small screen');
+    await eventually(() => panel.getBoundingClientRect().width === innerWidth, 'the panel is not full width on a small screen');
     expect(panel.getBoundingClientRect().height).to.equal(innerHeight);
   });
 

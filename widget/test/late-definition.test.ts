@@ -3,10 +3,10 @@
  * CMS that adds the script at the end): the element upgrades and starts then. Its own page, since the
  * tag must start undefined; the entry is imported only inside the test.
  */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import { defineFakeChatKit } from '../test-support/fake-chatkit.js';
-import { chatkitOf } from '../test-support/widget-helpers.js';
+import { chatkitOf, eventually } from '../test-support/widget-helpers.js';
 
 defineFakeChatKit();
 
@@ -21,7 +21,7 @@ describe('<chat-kit-widget> defined after its markup', () => {
     document.body.append(holder);
 
     await import('../src/chat-kit-widget.js');
-    await waitUntil(() => customElements.get('chat-kit-widget'));
+    await eventually(() => customElements.get('chat-kit-widget'));
     const widget = holder.querySelector('chat-kit-widget') as ChatKitWidget;
     const chatkit = await chatkitOf(widget);
     expect(chatkit.options!.startScreen).to.deep.equal({ greeting: 'Written before the script' });

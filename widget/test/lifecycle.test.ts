@@ -2,12 +2,12 @@
  * The element's life on a real page: several widgets at once, removal and re-insertion, and lazy start of
  * a launcher. ChatKit is the fake; pre-minted secrets and the hosted test server provide credentials.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../src/chat-kit-widget.js';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import { hostedSessions, testEnv } from '../test-support/backends.js';
 import { defineFakeChatKit, FakeChatKit } from '../test-support/fake-chatkit.js';
-import { chatkitOf, part } from '../test-support/widget-helpers.js';
+import { chatkitOf, eventually, part } from '../test-support/widget-helpers.js';
 
 defineFakeChatKit();
 
@@ -53,7 +53,7 @@ describe('<chat-kit-widget> lifecycle', () => {
 
     // Out and in again in one go (a page moving the element): still exactly one live ChatKit.
     holder.prepend(widget);
-    await waitUntil(() => widget.chatkit && (widget.chatkit as unknown) !== second, 'the moved widget did not mount again');
+    await eventually(() => widget.chatkit && (widget.chatkit as unknown) !== second, 'the moved widget did not mount again');
     expect(second.listenerCount).to.equal(0);
     const live = FakeChatKit.instances.filter((instance) => instance.isConnected);
     expect(live.filter((instance) => widget.shadowRoot!.contains(instance)).length).to.equal(1);

@@ -3,12 +3,12 @@
  * options object, changes re-sent to the same ChatKit, ChatKit's events re-emitted, the thread persisted,
  * and the element's methods. ChatKit is the fake; a pre-minted client secret means no server is needed.
  */
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import '../src/chat-kit-widget.js';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import { defineFakeChatKit } from '../test-support/fake-chatkit.js';
-import { chatkitOf, recordEvents } from '../test-support/widget-helpers.js';
+import { chatkitOf, eventually, recordEvents } from '../test-support/widget-helpers.js';
 
 defineFakeChatKit();
 
@@ -56,7 +56,7 @@ describe('<chat-kit-widget> options and events', () => {
     const { chatkit } = await readyWidget(html`<chat-kit-widget client-secret=${premint} theme="auto"></chat-kit-widget>`);
     expect(chatkit.options!.theme).to.deep.equal({ colorScheme: 'dark' });
     await emulateMedia({ colorScheme: 'light' });
-    await waitUntil(() => (chatkit.options!.theme as { colorScheme: string }).colorScheme === 'light', 'the theme did not follow the scheme');
+    await eventually(() => (chatkit.options!.theme as { colorScheme: string }).colorScheme === 'light', 'the theme did not follow the scheme');
   });
 
   it('merges the options property over the attributes, keeps functions, and leaves out keys ChatKit does not know', async () => {
@@ -87,8 +87,8 @@ describe('<chat-kit-widget> options and events', () => {
     const { widget, chatkit } = await readyWidget(html`<chat-kit-widget client-secret=${premint} greeting="Hi"></chat-kit-widget>`);
     widget.setAttribute('greeting', 'Welcome back');
     widget.setAttribute('placeholder', 'Type here');
-    await waitUntil(() => chatkit.options!.startScreen?.greeting === 'Welcome back', 'the new greeting was not sent');
-    await waitUntil(() => chatkit.options!.composer?.placeholder === 'Type here', 'the placeholder was not sent');
+    await eventually(() => chatkit.options!.startScreen?.greeting === 'Welcome back', 'the new greeting was not sent');
+    await eventually(() => chatkit.options!.composer?.placeholder === 'Type here', 'the placeholder was not sent');
     expect(widget.chatkit).to.equal(chatkit);
     expect(widget.shadowRoot!.querySelectorAll('openai-chatkit').length).to.equal(1);
     expect(chatkit.secrets).to.deep.equal([premint]);
@@ -144,7 +144,7 @@ describe('<chat-kit-widget> options and events', () => {
       await second.widget.reset();
       expect(Object.values({ ...storage() })).not.to.include('thr_kept');
       const fresh = await chatkitOf(second.widget);
-      await waitUntil(() => (second.widget.chatkit as unknown) !== second.chatkit, 'reset() kept the old ChatKit');
+      await eventually(() => (second.widget.chatkit as unknown) !== second.chatkit, 'reset() kept the old ChatKit');
       expect((second.widget.chatkit as unknown as typeof fresh).options!.initialThread).to.equal(null);
     });
   }
@@ -154,7 +154,7 @@ describe('<chat-kit-widget> options and events', () => {
     await chatkit.emit('chatkit.thread.change', { threadId: 'thr_memory' });
     expect(localStorage.length + sessionStorage.length).to.equal(0);
     widget.setAttribute('greeting', 'Changed');
-    await waitUntil(() => chatkit.options!.startScreen?.greeting === 'Changed');
+    await eventually(() => chatkit.options!.startScreen?.greeting === 'Changed');
     expect(chatkit.options!.initialThread).to.equal('thr_memory');
   });
 
