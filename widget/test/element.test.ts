@@ -151,6 +151,17 @@ describe('<chat-kit-widget> element', () => {
     widget.remove();
   });
 
+  it('keeps showing a bad attribute when the element is taken out of the page and put back', async () => {
+    const holder = await fixture<HTMLElement>(html`<div><chat-kit-widget theme="neon" client-secret=${premint}></chat-kit-widget></div>`);
+    const widget = holder.querySelector('chat-kit-widget')!;
+    await widget.updateComplete;
+    widget.remove();
+    holder.append(widget);
+    await widget.updateComplete;
+    expect(errorShown(widget)).to.include('theme');
+    expect(widget.chatkit).to.equal(null);
+  });
+
   it('when a bad attribute is fixed at run time, the error goes and ChatKit starts', async () => {
     const widget = await fixture<ChatKitWidget>(html`<chat-kit-widget theme="neon" client-secret=${premint}></chat-kit-widget>`);
     await widget.updateComplete;

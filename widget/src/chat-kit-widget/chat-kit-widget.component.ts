@@ -256,7 +256,8 @@ export class ChatKitWidget extends ReactiveElement {
     this.#session?.dispose();
     this.#session = this.#loading = undefined;
     if (this.#ready.settled) this.#ready = deferred();
-    this.view = { loading: false };
+    // A bad attribute stays bad (and shown) while out of the page; anything else starts over when back.
+    if (this.view.failure?.code !== 'invalid_attribute') this.view = { loading: false };
   }
 
   /** Reads and checks the attributes; a bad one is shown and emitted (`invalid_attribute`) once per problem. */
@@ -278,7 +279,8 @@ export class ChatKitWidget extends ReactiveElement {
     super.update(changed);
     const strings = stringsFor(this.#config?.locale ?? this.locale ?? navigator.language);
     const display = this.display === 'launcher' ? 'launcher' : 'inline';
-    if (display !== this.#drawnDisplay) this.#draw(display);
+    const redraw = display !== this.#drawnDisplay;
+    if (redraw) this.#draw(display);
     const launcher = this.#launcher;
     if (launcher) {
       launcher.wrapper.className = this.position === 'bottom-left' ? 'left' : 'right';
@@ -288,11 +290,8 @@ export class ChatKitWidget extends ReactiveElement {
       launcher.title.textContent = this.headerTitle || strings.chat;
       launcher.close.setAttribute('aria-label', strings.closeChat);
     }
-    this.#drawStatus(strings);
-  }
-
-  protected override firstUpdated(): void {
-    this.#arm();
+    // Only when it changed: an alert redrawn for nothing would be read out again.
+    if (redraw || (changed as PropertyValues).has('view') || changed.has('locale')) this.#drawStatus(strings);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -302,7 +301,8 @@ export class ChatKitWidget extends ReactiveElement {
     // After this update, not inside it: the session's answer updates the element again.
     const session = this.#session;
     if (session) queueMicrotask(() => void session.changed(keys));
-    else if (this.hasUpdated) this.#arm();
+    // Not started yet (the first update, or the attributes just became valid): wait for the visitor.
+    else this.#arm();
   }
 
   #draw(display: 'inline' | 'launcher'): void {
