@@ -8,7 +8,7 @@ import '../src/chat-kit-widget.js';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import { clearOpenaiFaults, hostedSessions, openaiFault, testEnv, userToken } from '../test-support/backends.js';
 import { defineFakeChatKit } from '../test-support/fake-chatkit.js';
-import { chatkitOf, errorShown, nextError, part, recordEvents, signedInWidget } from '../test-support/widget-helpers.js';
+import { chatkitOf, errorShown, eventually, nextError, part, recordEvents, signedInWidget } from '../test-support/widget-helpers.js';
 
 defineFakeChatKit();
 
@@ -67,6 +67,25 @@ describe('auth-mode="client-secret" against the token server', () => {
     expect([b, c]).to.deep.equal([a, a]);
     expect(await created()).to.have.length(2);
     expect(asked).to.equal(1);
+  });
+
+  it('when an attribute changes while the first secret is on its way, starts one session and shows the new value', async () => {
+    const created = await sessionsSince();
+    let release!: (token: string) => void;
+    const held = new Promise<string>((resolve) => (release = resolve));
+    let asked = 0;
+    const widget = await clientSecretWidget(() => {
+      asked++;
+      return held;
+    });
+    await eventually(() => asked > 0, 'the widget never asked for the user token');
+    widget.setAttribute('greeting', 'Changed while loading');
+    await widget.updateComplete;
+    release(await userToken('hosted', 'user_patient'));
+    const chatkit = await chatkitOf(widget);
+    await widget.ready;
+    await eventually(() => chatkit.options!.startScreen?.greeting === 'Changed while loading', 'the new greeting never reached ChatKit');
+    expect(await created()).to.have.length(1);
   });
 
   it('when nobody is signed in and a public-key is set, falls back to anonymous access', async () => {

@@ -73,6 +73,7 @@ class Session implements WidgetSession {
   #chatkit: OpenAIChatKit | null = null;
   /** Bumped per start: answers for an older start are dropped. */
   #attempt = 0;
+  #starting: Promise<void> | undefined;
   /** The React key of the inner `<openai-chatkit>`: bumped when credentials change, for a fresh one. */
   #chatkitKey = 0;
   #disposed = false;
@@ -82,7 +83,16 @@ class Session implements WidgetSession {
     darkScheme().addEventListener('change', this.#onSchemeChange);
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    const run = this.#run();
+    this.#starting = run;
+    void run.finally(() => {
+      if (this.#starting === run) this.#starting = undefined;
+    });
+    return run;
+  }
+
+  async #run(): Promise<void> {
     const attempt = ++this.#attempt;
     this.#failed = false;
     this.view.show({ loading: true });
@@ -103,7 +113,10 @@ class Session implements WidgetSession {
   }
 
   async changed(keys: readonly PropertyKey[]): Promise<void> {
-    if (keys.some((key) => RESTARTING.has(key)) || !this.#plan || this.#failed) return this.start();
+    const restart = keys.some((key) => RESTARTING.has(key));
+    // A start under way renders with the latest values when it is done: no second one for a new greeting.
+    if (!restart && this.#starting) return this.#starting;
+    if (restart || !this.#plan || this.#failed) return this.start();
     this.#render();
   }
 
