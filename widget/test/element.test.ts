@@ -109,6 +109,23 @@ describe('<chat-kit-widget> element', () => {
     expect(part(unknown, 'launcher')!.getAttribute('aria-label')).to.equal('Open chat');
   });
 
+  it('gives its own surfaces the dark scheme with theme="dark", and lets --ckw-* properties override them', async () => {
+    const widget = await fixture<ChatKitWidget>(html`<chat-kit-widget theme="dark" client-secret=${premint}></chat-kit-widget>`);
+    expect(getComputedStyle(part(widget, 'panel')!).backgroundColor).to.equal('rgb(31, 31, 31)');
+    widget.setAttribute('theme', 'light');
+    await widget.updateComplete;
+    expect(getComputedStyle(part(widget, 'panel')!).backgroundColor).to.equal('rgb(255, 255, 255)');
+    const styled = await fixture<HTMLElement>(html`<div>
+      <style>
+        .branded {
+          --ckw-surface-color: rgb(1, 2, 3);
+        }
+      </style>
+      <chat-kit-widget class="branded" theme="dark" client-secret=${premint}></chat-kit-widget>
+    </div>`);
+    expect(getComputedStyle(part(styled.querySelector('chat-kit-widget')!, 'panel')!).backgroundColor).to.equal('rgb(1, 2, 3)');
+  });
+
   it('draws everything without a single style attribute (strict CSP)', async () => {
     const widget = await fixture<ChatKitWidget>(html`<chat-kit-widget display="launcher" open client-secret=${premint}></chat-kit-widget>`);
     await chatkitOf(widget);

@@ -110,9 +110,9 @@ interface LauncherParts {
  * @cssproperty --ckw-panel-height - Panel height. Default min(640px, 100vh - 120px).
  * @cssproperty --ckw-radius - Corner radius of panel and inline box. Default 16px.
  * @cssproperty --ckw-shadow - Shadow of launcher and panel. Default 0 8px 28px #0004.
- * @cssproperty --ckw-surface-color - Background of the panel, loading and error views. Default #fff.
- * @cssproperty --ckw-text-color - Text colour of the widget's own UI. Default #1f2328.
- * @cssproperty --ckw-border-color - Header divider. Default #e5e7eb.
+ * @cssproperty --ckw-surface-color - Background of the panel, loading and error views. Default #fff (#1f1f1f when dark).
+ * @cssproperty --ckw-text-color - Text colour of the widget's own UI. Default #1f2328 (#ececec when dark).
+ * @cssproperty --ckw-border-color - Header divider. Default #e5e7eb (#3a3a3a when dark).
  * @cssproperty --ckw-error-color - Error text. Default #8a1c1c.
  * @cssproperty --ckw-error-background - Error banner background. Default #fff4f4.
  * @cssproperty --ckw-font-family - Font of the widget's own UI. Default: inherited from the page.

@@ -13,12 +13,27 @@ export const styles = css`
     --_z: var(--ckw-z-index, 2147483000);
     --_radius: var(--ckw-radius, 16px);
     --_surface: var(--ckw-surface-color, #fff);
+    --_text: var(--ckw-text-color, #1f2328);
+    --_border: var(--ckw-border-color, #e5e7eb);
     --_shadow: var(--ckw-shadow, 0 8px 28px #0004);
     display: block;
     position: relative;
     height: var(--ckw-inline-height, 560px);
     font-family: var(--ckw-font-family, inherit);
-    color: var(--ckw-text-color, #1f2328);
+    color: var(--_text);
+  }
+  /* The widget's own surfaces follow ChatKit's colour scheme. */
+  :host([theme='dark']) {
+    --_surface: var(--ckw-surface-color, #1f1f1f);
+    --_text: var(--ckw-text-color, #ececec);
+    --_border: var(--ckw-border-color, #3a3a3a);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      --_surface: var(--ckw-surface-color, #1f1f1f);
+      --_text: var(--ckw-text-color, #ececec);
+      --_border: var(--ckw-border-color, #3a3a3a);
+    }
   }
   :host([display='launcher']) {
     height: 0;
@@ -96,7 +111,7 @@ export const styles = css`
     align-items: center;
     justify-content: space-between;
     padding: 8px 8px 8px 16px;
-    border-bottom: 1px solid var(--ckw-border-color, #e5e7eb);
+    border-bottom: 1px solid var(--_border);
     font-weight: 600;
   }
   .close {
