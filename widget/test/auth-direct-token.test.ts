@@ -12,7 +12,7 @@ import { chatkitOf, errorShown, nextError, part } from '../test-support/widget-h
 
 defineFakeChatKit();
 
-async function visitorWidget(server: 'hosted' | 'tight' | 'unreachable', publicKey: string): Promise<ChatKitWidget> {
+async function visitorWidget(server: 'hosted' | 'custom' | 'tight' | 'unreachable', publicKey: string): Promise<ChatKitWidget> {
   const env = await testEnv();
   return fixture<ChatKitWidget>(html`<chat-kit-widget server=${env[server]} public-key=${publicKey} persist="none"></chat-kit-widget>`);
 }
@@ -57,6 +57,21 @@ describe('auth-mode="direct-token" against the token server', () => {
     await second.ready;
     const [, , afterReset] = await created();
     expect(afterReset!.user).to.match(/^anon_/).and.not.to.equal(visit1!.user);
+  });
+
+  it('keeps visitor ids apart per server and key: another token server does not get this one\'s visitor token', async () => {
+    const env = await testEnv();
+    const widget = await visitorWidget('hosted', env.publicKey);
+    await chatkitOf(widget);
+    await widget.ready;
+    const stored = Object.keys(localStorage).filter((key) => key.startsWith('ckw:visitor:'));
+    expect(stored).to.deep.equal([`ckw:visitor:${env.hosted}:${env.publicKey}`]);
+    const other = await visitorWidget('custom', env.publicKey);
+    await chatkitOf(other);
+    expect(Object.keys(localStorage).filter((key) => key.startsWith('ckw:visitor:')).sort()).to.deep.equal(
+      [`ckw:visitor:${env.hosted}:${env.publicKey}`, `ckw:visitor:${env.custom}:${env.publicKey}`].sort(),
+    );
+    expect(localStorage.getItem(`ckw:visitor:${env.custom}:${env.publicKey}`)).not.to.equal(localStorage.getItem(stored[0]!));
   });
 
   it('when the public key is for another site, shows that this site is not allowed and emits forbidden (no retry)', async () => {

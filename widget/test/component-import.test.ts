@@ -1,0 +1,15 @@
+/**
+ * The class module defines nothing: only the entry (`chat-kit-widget.ts`) registers the tag, so bundler users
+ * can register it under their own conditions. Its own page, since the tag must start free.
+ */
+import { expect } from '@open-wc/testing';
+import { ChatKitWidget } from '../src/chat-kit-widget/chat-kit-widget.component.js';
+
+describe('importing the element class', () => {
+  it('defines no tag, injects no script and touches no storage', () => {
+    expect(ChatKitWidget.version).to.equal('0.1.0');
+    expect(customElements.get('chat-kit-widget')).to.equal(undefined);
+    expect(document.querySelectorAll('script[src*="chatkit"]')).to.have.length(0);
+    expect(localStorage.length + sessionStorage.length).to.equal(0);
+  });
+});
