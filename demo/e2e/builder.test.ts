@@ -27,11 +27,11 @@ describe('the embed builder', () => {
     await chatkit.getByTestId('standin-greeting').filter({ hasText: 'Ask me "anything" <really>' }).waitFor();
     assert.match((await snippet.textContent()) ?? '', /greeting="Ask me &quot;anything&quot; &lt;really>"/, 'quotes and tags are escaped in the snippet');
 
-    await page.getByText('Dark', { exact: true }).click();
+    await page.getByRole('radio', { name: 'Dark', exact: true }).check();
     await page.locator('openai-chatkit[data-scheme="dark"]').waitFor();
     assert.match((await snippet.textContent()) ?? '', /theme="dark"/);
 
-    await page.getByText('Launcher', { exact: true }).click();
+    await page.getByRole('radio', { name: 'Launcher', exact: true }).check();
     await widget.locator('[part="launcher"]').waitFor();
     assert.equal(await widget.getAttribute('display'), 'launcher');
     assert.match((await snippet.textContent()) ?? '', /display="launcher"/);
@@ -46,7 +46,7 @@ describe('the embed builder', () => {
   test('a signed-in mode adds the getAuthToken hook and drops the publishable key from the snippet', TEST_TIMEOUT, async () => {
     const { context, page } = await stack.newPage();
     await page.goto(`${stack.siteUrl}/builder`);
-    await page.getByText('Signed-in users').click();
+    await page.getByRole('radio', { name: /Signed-in users/ }).check();
     const text = (await page.locator('[data-snippet]').textContent()) ?? '';
     assert.match(text, /auth-mode="custom-fetch"/);
     assert.match(text, /getAuthToken = async/);

@@ -4,10 +4,9 @@
  * person to look at.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { SCREENSHOT_DIR, startDemoStack, type DemoStack } from './demo-stack.js';
+import { saveScreenshot, startDemoStack, type DemoStack } from './demo-stack.js';
 import { watchPageProblems } from './page-problems.js';
 import { chat } from './stand-in-chat.js';
 
@@ -106,7 +105,9 @@ describe('every demo page, light and dark', () => {
         assert.equal(response?.status(), 200);
         assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
         await visit(page);
-        await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${colorScheme}.png`), fullPage: true });
+        // The widget has settled (ChatKit ready).
+        if (await page.locator('chat-kit-widget').count()) await page.locator('chat-kit-widget').first().evaluate((widget: HTMLElementTagNameMap['chat-kit-widget']) => widget.ready);
+        await saveScreenshot(page, `${name}-${colorScheme}`);
         assert.deepEqual(problems.list(), []);
         await context.close();
       });

@@ -23,6 +23,12 @@ export const E2E_WORKFLOW_ID = 'wf_demo_e2e';
 const STARTUP_TIMEOUT_MS = 20_000;
 const ACTION_TIMEOUT_MS = 15_000;
 
+/** Saves a full-page screenshot under test-results/screenshots/, seen from the top as a person arriving would. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
 export interface DemoStackOptions {
   /** Start without OPENAI_API_KEY (and without OPENAI_BASE_URL): what a newcomer without a key sees. */
   withoutOpenAI?: boolean;

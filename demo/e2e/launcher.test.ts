@@ -36,8 +36,9 @@ describe('the launcher page', () => {
     assert.deepEqual(chunks, [], 'ChatKit code is not fetched before anyone shows interest');
     assert.equal(await button.getAttribute('aria-expanded'), 'false');
 
+    const chunkRequested = page.waitForRequest(LAZY_CHUNK);
     await button.hover();
-    await page.waitForRequest(LAZY_CHUNK);
+    await chunkRequested;
     await button.click();
     await panel.waitFor({ state: 'visible' });
     assert.equal(await button.getAttribute('aria-expanded'), 'true');

@@ -71,6 +71,7 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Reco
 class OpenAIChatKitStandIn extends HTMLElement {
   #options: StandInOptions | undefined;
   #threadId: string | null = null;
+  #ready = false;
   readonly #messages = element('div', { class: 'messages', 'data-testid': 'standin-messages' });
   readonly #history = element('ul', { class: 'history', 'data-testid': 'standin-history', 'aria-label': 'Your threads' });
   readonly #title = element('span', { 'data-testid': 'standin-title' });
@@ -101,13 +102,20 @@ class OpenAIChatKitStandIn extends HTMLElement {
   }
 
   setOptions(options: StandInOptions): void {
-    const first = !this.#options;
     const apiChanged = this.#options?.api !== options.api;
     this.#options = options;
     this.#applyLook();
-    // The React wrapper attaches its listeners right after the first setOptions; fire events after that.
-    if (first) setTimeout(() => this.#emit('chatkit.ready', {}));
-    if (apiChanged) setTimeout(() => void this.#connect());
+    if (apiChanged)
+      setTimeout(async () => {
+        await this.#connect();
+        if (this.#ready) return;
+        this.#ready = true;
+        // The real element is ready once its frame has loaded, a network round trip after setOptions (here: to the
+        // page's own origin, which any CSP allows); by then the React wrapper, which attaches its listeners in an
+        // effect after the first setOptions, is listening.
+        await fetch(location.href, { method: 'HEAD' }).catch(() => undefined);
+        this.#emit('chatkit.ready', {});
+      });
   }
 
   focusComposer(): void {
@@ -115,6 +123,7 @@ class OpenAIChatKitStandIn extends HTMLElement {
   }
 
   async setThreadId(threadId: string | null): Promise<void> {
+    this.#error.hidden = true;
     if (!threadId) {
       this.#showThread(null, []);
       return;
@@ -124,6 +133,7 @@ class OpenAIChatKitStandIn extends HTMLElement {
   }
 
   async sendUserMessage({ text }: { text: string }): Promise<void> {
+    this.#error.hidden = true;
     const input = { content: [{ type: 'input_text', text }], attachments: [], inference_options: {} };
     const response = this.#threadId
       ? await this.#post('threads.add_user_message', { thread_id: this.#threadId, input })
@@ -175,6 +185,7 @@ class OpenAIChatKitStandIn extends HTMLElement {
     const page = await this.#request<{ data: { id: string; title?: string }[] }>('threads.list', { limit: 20, order: 'desc' });
     if (!page) return;
     this.#history.replaceChildren(...page.data.map((thread) => element('li', { 'data-thread-id': thread.id }, thread.title ?? 'New chat')));
+    this.#history.dataset.loaded = 'true';
   }
 
   #showThread(threadId: string | null, items: ThreadItem[]): void {
@@ -245,7 +256,6 @@ class OpenAIChatKitStandIn extends HTMLElement {
   async #post(type: string, params: Record<string, unknown>): Promise<Response | undefined> {
     const api = this.#options?.api;
     if (!api || !('url' in api)) return undefined;
-    this.#error.hidden = true;
     try {
       const response = await (api.fetch ?? fetch)(api.url, {
         method: 'POST',

@@ -30,6 +30,7 @@ export async function shownThreadId(scope: Page | Locator): Promise<string> {
 
 /** The thread ids in the chat's history list, after it has been loaded. */
 export async function listedThreadIds(scope: Page | Locator): Promise<string[]> {
+  await chatkit(scope).locator('[data-testid="standin-history"][data-loaded]').waitFor({ state: 'attached' });
   return chatkit(scope).locator('[data-testid="standin-history"] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-thread-id') ?? ''));
 }
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SCREENSHOT_DIR, startDemoStack, type DemoStack } from './demo-stack.js';
+import { saveScreenshot, startDemoStack, type DemoStack } from './demo-stack.js';
 import { watchPageProblems } from './page-problems.js';
 
 const TEST_TIMEOUT = { timeout: 60_000 };
@@ -22,7 +21,7 @@ describe('a newcomer without OPENAI_API_KEY', () => {
     assert.match((await page.locator('.feature', { hasText: 'Hosted sessions' }).textContent()) ?? '', /OPENAI_API_KEY and CHATKIT_WORKFLOW_ID/);
     assert.equal(await page.locator('.feature', { hasText: 'Public visitors' }).getAttribute('data-state'), 'on');
     assert.match((await page.locator('.card', { hasText: 'Hosted session' }).locator('[data-note]').textContent()) ?? '', /CHATKIT_WORKFLOW_ID/);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'index-without-openai-light.png'), fullPage: true });
+    await saveScreenshot(page, 'index-without-openai-light');
     await context.close();
   });
 
@@ -40,7 +39,7 @@ describe('a newcomer without OPENAI_API_KEY', () => {
     const error = chatkit.getByTestId('standin-error');
     await error.waitFor();
     assert.match((await error.textContent()) ?? '', /OPENAI_API_KEY/);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'direct-token-without-openai-light.png'), fullPage: true });
+    await saveScreenshot(page, 'direct-token-without-openai-light');
     assert.deepEqual(problems.list(), []);
     await context.close();
   });
@@ -54,7 +53,7 @@ describe('a newcomer without OPENAI_API_KEY', () => {
     const error = page.locator('chat-kit-widget [part="error"]');
     await error.waitFor();
     assert.notEqual((await error.textContent())?.trim(), '');
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'client-secret-without-openai-dark.png'), fullPage: true });
+    await saveScreenshot(page, 'client-secret-without-openai-dark');
     await context.close();
   });
 });

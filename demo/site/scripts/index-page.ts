@@ -8,6 +8,10 @@ const ON_TEXT: Record<Need, string> = {
   public: 'On: the demo publishable key works from this site and the other-origin page.',
 };
 
+function howToEnable(enable = 'see the README'): string {
+  return `${enable[0]!.toUpperCase()}${enable.slice(1)}, in .env or the environment, then restart npm start.`;
+}
+
 function featureItem(state: 'on' | 'off' | 'error', name: string, detail: string): HTMLLIElement {
   const item = document.createElement('li');
   item.className = 'feature';
@@ -32,7 +36,7 @@ function renderFeatures(list: HTMLElement, readiness: Readiness | undefined): vo
     const state = readiness.features[feature];
     return state?.on
       ? featureItem('on', label, ON_TEXT[need])
-      : featureItem('off', label, `Set ${state?.enable?.replace(/^set /, '') ?? 'the variables in the README'} in .env or the environment, then restart npm start.`);
+      : featureItem('off', label, howToEnable(state?.enable));
   });
   for (const check of failingChecks(readiness)) items.push(featureItem('error', `The ${check} check is failing`, 'See the server log for why.'));
   list.replaceChildren(...items);
@@ -42,7 +46,8 @@ function renderCards(readiness: Readiness | undefined): void {
   for (const card of document.querySelectorAll<HTMLElement>('[data-needs]')) {
     const note = card.querySelector<HTMLElement>('[data-note]');
     if (!note) continue;
-    const missing = readiness ? missingFor(readiness, parseNeeds(card.dataset.needs)) : [UNREACHABLE];
+    // Short on a card; the feature list above has the whole sentence.
+    const missing = readiness ? missingFor(readiness, parseNeeds(card.dataset.needs)).map(({ label, enable }) => `${label} off: ${enable}.`) : [UNREACHABLE];
     note.dataset.state = missing.length ? 'off' : 'on';
     note.textContent = missing.length ? missing.join(' ') : 'Ready to try.';
   }

@@ -39,14 +39,25 @@ export function parseNeeds(value: string | undefined): Need[] {
   return (value ?? '').split(/\s+/).filter((name): name is Need => name in NEEDS);
 }
 
-/** One sentence per needed feature that is off, e.g. "Hosted sessions are off: set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID." */
-export function missingFor(readiness: Readiness, needs: Need[]): string[] {
+export interface MissingFeature {
+  label: string;
+  /** What turns it on, e.g. "set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID". */
+  enable: string;
+}
+
+/** Each feature the needs name that is off, with what turns it on. */
+export function missingFor(readiness: Readiness, needs: Need[]): MissingFeature[] {
   return needs.flatMap((need) => {
     const { feature, label } = NEEDS[need];
     const state = readiness.features[feature];
     if (!state || state.on) return [];
-    return [`${label} are off: ${state.enable ?? 'see the README'} (in .env or the environment), then restart npm start.`];
+    return [{ label, enable: state.enable ?? 'see the README' }];
   });
+}
+
+/** The full sentence a page shows, e.g. "Hosted sessions are off: set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID in .env …". */
+export function missingSentence({ label, enable }: MissingFeature): string {
+  return `${label} are off: ${enable}, in .env or the environment, then restart npm start.`;
 }
 
 export function failingChecks(readiness: Readiness): string[] {
@@ -64,7 +75,7 @@ export async function showStatusNotices(): Promise<Readiness | undefined> {
   for (const notice of notices) {
     const lines = readiness
       ? [
-          ...missingFor(readiness, parseNeeds(notice.dataset.statusNotice)),
+          ...missingFor(readiness, parseNeeds(notice.dataset.statusNotice)).map(missingSentence),
           ...failingChecks(readiness).map((check) => `The server's ${check} check is failing; see its log.`),
         ]
       : [UNREACHABLE];

@@ -73,14 +73,14 @@ form.addEventListener('submit', async (event) => {
 });
 
 required<HTMLButtonElement>('[data-sign-out]').addEventListener('click', async () => {
+  await signOut();
   const widget = slot.querySelector('chat-kit-widget');
   if (widget) {
-    // Taken off the page first so it does not start again; reset() then forgets this user's remembered thread
-    // and cached tokens, so whoever uses this browser next starts clean.
-    widget.remove();
+    // reset() forgets this user's remembered thread and cached tokens, so whoever uses this browser next starts
+    // clean; it runs while the widget is still on the page (a removed widget has nothing to reset).
     await widget.reset();
+    widget.remove();
   }
-  await signOut();
   showSignedOut();
 });
 
