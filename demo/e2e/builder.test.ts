@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startDemoStack, type DemoStack } from './demo-stack.js';
+import { describe, test } from 'node:test';
+import { demoStackPerSuite } from './demo-stack.js';
 
 const TEST_TIMEOUT = { timeout: 60_000 };
 
 describe('the embed builder', () => {
-  let stack: DemoStack;
-  before(async () => {
-    stack = await startDemoStack();
-  });
-  after(() => stack.close());
+  const stack = demoStackPerSuite();
 
   test('each choice changes the live widget at once and the snippet with it', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage();
-    await page.goto(`${stack.siteUrl}/builder`);
+    const { context, page } = await stack().newPage();
+    await page.goto(`${stack().siteUrl}/builder`);
     const widget = page.locator('[data-preview] chat-kit-widget');
     const chatkit = widget.locator('openai-chatkit');
     const snippet = page.locator('[data-snippet]');
@@ -38,14 +34,14 @@ describe('the embed builder', () => {
     await page.getByText('look bottom-right').waitFor();
 
     const text = (await snippet.textContent()) ?? '';
-    assert.ok(text.startsWith(`<script src="${stack.siteUrl}/chat-kit-widget.js" defer></script>`), text);
+    assert.ok(text.startsWith(`<script src="${stack().siteUrl}/chat-kit-widget.js" defer></script>`), text);
     assert.match(text, /public-key="pk_demo"/);
     await context.close();
   });
 
   test('a signed-in mode adds the getAuthToken hook and drops the publishable key from the snippet', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage();
-    await page.goto(`${stack.siteUrl}/builder`);
+    const { context, page } = await stack().newPage();
+    await page.goto(`${stack().siteUrl}/builder`);
     await page.getByRole('radio', { name: /Signed-in users/ }).check();
     const text = (await page.locator('[data-snippet]').textContent()) ?? '';
     assert.match(text, /auth-mode="custom-fetch"/);
@@ -56,8 +52,8 @@ describe('the embed builder', () => {
   });
 
   test('Copy puts the snippet on the clipboard and says so', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
-    await page.goto(`${stack.siteUrl}/builder`);
+    const { context, page } = await stack().newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
+    await page.goto(`${stack().siteUrl}/builder`);
     await page.getByRole('button', { name: 'Copy' }).click();
     await page.getByText('Copied to the clipboard.').waitFor();
     const copied = await page.evaluate(() => navigator.clipboard.readText());

@@ -1,26 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startDemoStack, type DemoStack } from './demo-stack.js';
+import { describe, test } from 'node:test';
+import { demoStackPerSuite } from './demo-stack.js';
 import { watchPageProblems } from './page-problems.js';
-import { chat, shownThreadId } from './stand-in-chat.js';
+import { chat, shownThreadId } from './page-actions.js';
 
 const TEST_TIMEOUT = { timeout: 60_000 };
 
 describe('someone else\'s site embedding the widget with only the script tag', () => {
-  let stack: DemoStack;
-  before(async () => {
-    stack = await startDemoStack();
-  });
-  after(() => stack.close());
+  const stack = demoStackPerSuite();
 
   test('a visitor on the second origin chats with the token server across origins, under the page\'s strict CSP', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage();
+    const { context, page } = await stack().newPage();
     const problems = watchPageProblems(page);
-    const publicAnswer = page.waitForResponse((response) => response.url() === `${stack.siteUrl}/api/chatkit/public`);
-    await page.goto(`${stack.secondOriginUrl}/`);
+    const publicAnswer = page.waitForResponse((response) => response.url() === `${stack().siteUrl}/api/chatkit/public`);
+    await page.goto(`${stack().secondOriginUrl}/`);
 
-    const siteOrigin = new URL(stack.secondOriginUrl).origin;
-    assert.notEqual(siteOrigin, new URL(stack.siteUrl).origin);
+    const siteOrigin = new URL(stack().secondOriginUrl).origin;
+    assert.notEqual(siteOrigin, new URL(stack().siteUrl).origin);
     const response = await publicAnswer;
     assert.equal(response.status(), 200);
     assert.equal(response.headers()['access-control-allow-origin'], siteOrigin, 'CORS names this site, not *');
@@ -34,17 +30,17 @@ describe('someone else\'s site embedding the widget with only the script tag', (
   });
 
   test('the widget script itself is served to any origin, and the page loads nothing but it from the token server', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage();
+    const { context, page } = await stack().newPage();
     const scripts: string[] = [];
     page.on('request', (request) => {
       if (request.resourceType() === 'script') scripts.push(request.url());
     });
-    await page.goto(`${stack.secondOriginUrl}/`);
+    await page.goto(`${stack().secondOriginUrl}/`);
     await page.locator('openai-chatkit').waitFor();
-    const fromTokenServer = scripts.filter((url) => url.startsWith(stack.siteUrl));
+    const fromTokenServer = scripts.filter((url) => url.startsWith(stack().siteUrl));
     assert.ok(fromTokenServer.every((url) => /\/chat-kit-widget[\w.-]*\.js$/.test(url)), fromTokenServer.join(', '));
-    assert.equal(fromTokenServer[0], `${stack.siteUrl}/chat-kit-widget.js`);
-    const loader = await fetch(`${stack.siteUrl}/chat-kit-widget.js`, { headers: { origin: 'https://any-site.example' } });
+    assert.equal(fromTokenServer[0], `${stack().siteUrl}/chat-kit-widget.js`);
+    const loader = await fetch(`${stack().siteUrl}/chat-kit-widget.js`, { headers: { origin: 'https://any-site.example' } });
     assert.equal(loader.headers.get('access-control-allow-origin'), '*');
     await context.close();
   });

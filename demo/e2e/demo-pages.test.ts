@@ -4,11 +4,11 @@
  * person to look at.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { saveScreenshot, startDemoStack, type DemoStack } from './demo-stack.js';
+import { demoStackPerSuite, saveScreenshot, type DemoStack } from './demo-stack.js';
 import { watchPageProblems } from './page-problems.js';
-import { chat } from './stand-in-chat.js';
+import { chat, signIn } from './page-actions.js';
 
 const TEST_TIMEOUT = { timeout: 60_000 };
 
@@ -17,12 +17,6 @@ interface PageVisit {
   url: (stack: DemoStack) => string;
   /** What a person does (and waits for) before the screenshot. */
   visit: (page: Page) => Promise<void>;
-}
-
-async function signIn(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('openai-chatkit').waitFor();
 }
 
 const VISITS: PageVisit[] = [
@@ -90,18 +84,14 @@ const VISITS: PageVisit[] = [
 ];
 
 describe('every demo page, light and dark', () => {
-  let stack: DemoStack;
-  before(async () => {
-    stack = await startDemoStack();
-  });
-  after(() => stack.close());
+  const stack = demoStackPerSuite();
 
   for (const colorScheme of ['light', 'dark'] as const) {
     for (const { name, url, visit } of VISITS) {
       test(`${name} (${colorScheme}) loads under its CSP without script errors`, TEST_TIMEOUT, async () => {
-        const { context, page } = await stack.newPage({ colorScheme });
+        const { context, page } = await stack().newPage({ colorScheme });
         const problems = watchPageProblems(page);
-        const response = await page.goto(url(stack));
+        const response = await page.goto(url(stack()));
         assert.equal(response?.status(), 200);
         assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
         await visit(page);

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -18,7 +19,7 @@ import { scriptedModel, type ScriptedModel } from '../../token-server/test-suppo
 import { MOCK_OPENAI_API_KEY, mockChatKitSessions, type ChatKitSessionsMock } from '../../token-server/test-support/openai-mock-sessions.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
-export const SCREENSHOT_DIR = join(PROJECT_DIR, 'test-results', 'screenshots');
+const SCREENSHOT_DIR = join(PROJECT_DIR, 'test-results', 'screenshots');
 export const E2E_WORKFLOW_ID = 'wf_demo_e2e';
 const STARTUP_TIMEOUT_MS = 20_000;
 const ACTION_TIMEOUT_MS = 15_000;
@@ -151,5 +152,18 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       await new Promise<void>((resolve) => standIn.server.close(() => resolve()));
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** One stack for the enclosing `describe`, started before its tests and stopped after them. */
+export function demoStackPerSuite(options: DemoStackOptions = {}): () => DemoStack {
+  let stack: DemoStack | undefined;
+  before(async () => {
+    stack = await startDemoStack(options);
+  });
+  after(() => stack?.close());
+  return () => {
+    if (!stack) throw new Error('the demo stack is only there inside the tests of its describe');
+    return stack;
   };
 }

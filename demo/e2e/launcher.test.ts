@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startDemoStack, type DemoStack } from './demo-stack.js';
-import { chat } from './stand-in-chat.js';
+import { demoStackPerSuite } from './demo-stack.js';
+import { chat } from './page-actions.js';
 
 const TEST_TIMEOUT = { timeout: 60_000 };
 const LAZY_CHUNK = /\/chat-kit-widget-[\w.-]+\.js$/;
@@ -18,19 +18,15 @@ function focusedPart(page: Page): Promise<string | null> {
 }
 
 describe('the launcher page', () => {
-  let stack: DemoStack;
-  before(async () => {
-    stack = await startDemoStack();
-  });
-  after(() => stack.close());
+  const stack = demoStackPerSuite();
 
   test('by mouse: nothing heavy loads until the button is hovered; a click opens the panel and its close button closes it', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage();
+    const { context, page } = await stack().newPage();
     const chunks: string[] = [];
     page.on('request', (request) => {
       if (LAZY_CHUNK.test(request.url())) chunks.push(request.url());
     });
-    await page.goto(`${stack.siteUrl}/launcher`);
+    await page.goto(`${stack().siteUrl}/launcher`);
     const { button, panel } = launcher(page);
     await button.waitFor();
     assert.deepEqual(chunks, [], 'ChatKit code is not fetched before anyone shows interest');
@@ -54,8 +50,8 @@ describe('the launcher page', () => {
   });
 
   test('by keyboard: Tab reaches the button, Enter opens the panel, Escape closes it and gives focus back', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage();
-    await page.goto(`${stack.siteUrl}/launcher`);
+    const { context, page } = await stack().newPage();
+    await page.goto(`${stack().siteUrl}/launcher`);
     const { button, panel } = launcher(page);
     await button.waitFor();
     for (let presses = 0; presses < 40 && (await focusedPart(page)) !== 'launcher'; presses++) await page.keyboard.press('Tab');
@@ -76,8 +72,8 @@ describe('the launcher page', () => {
   });
 
   test('the page\'s own buttons drive the widget through open() and close()', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage();
-    await page.goto(`${stack.siteUrl}/launcher`);
+    const { context, page } = await stack().newPage();
+    await page.goto(`${stack().siteUrl}/launcher`);
     const { button, panel } = launcher(page);
     await page.getByRole('button', { name: 'Open the chat' }).click();
     await panel.waitFor({ state: 'visible' });

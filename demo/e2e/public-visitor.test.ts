@@ -1,27 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startDemoStack, type DemoStack } from './demo-stack.js';
-import { chat, listedThreadIds, shownMessages, shownThreadId } from './stand-in-chat.js';
+import { demoStackPerSuite } from './demo-stack.js';
+import { chat, listedThreadIds, shownMessages, shownThreadId } from './page-actions.js';
 import { startForeignSite, type ForeignSite } from './foreign-site.js';
 
 const TEST_TIMEOUT = { timeout: 60_000 };
 
 describe('public visitors on the direct-token page', () => {
-  let stack: DemoStack;
-  before(async () => {
-    stack = await startDemoStack();
-  });
-  after(() => stack.close());
+  const stack = demoStackPerSuite();
 
   test('a visitor chats, sees the scripted reply stream in, and finds the same thread after a reload', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage();
-    await page.goto(`${stack.siteUrl}/direct-token`);
+    const { context, page } = await stack().newPage();
+    await page.goto(`${stack().siteUrl}/direct-token`);
 
     const answer = await chat(page, 'Which beans for espresso?');
     assert.equal(answer, 'Hello from the scripted model!');
     const threadId = await shownThreadId(page);
     assert.match(threadId, /^thr_/);
-    const modelCall = stack.openai.requests.find((request) => request.path === '/v1/responses');
+    const modelCall = stack().openai.requests.find((request) => request.path === '/v1/responses');
     assert.ok(JSON.stringify(modelCall?.body).includes('Which beans for espresso?'), 'the model was asked the visitor\'s question');
 
     await page.reload();
@@ -32,13 +28,13 @@ describe('public visitors on the direct-token page', () => {
   });
 
   test('two visitors in two browsers never see each other\'s threads', TEST_TIMEOUT, async () => {
-    const first = await stack.newPage();
-    const second = await stack.newPage();
-    await first.page.goto(`${stack.siteUrl}/direct-token`);
+    const first = await stack().newPage();
+    const second = await stack().newPage();
+    await first.page.goto(`${stack().siteUrl}/direct-token`);
     await chat(first.page, 'I am the first visitor');
     const firstThread = await shownThreadId(first.page);
 
-    await second.page.goto(`${stack.siteUrl}/direct-token`);
+    await second.page.goto(`${stack().siteUrl}/direct-token`);
     await chat(second.page, 'I am the second visitor');
     const secondThread = await shownThreadId(second.page);
     assert.notEqual(secondThread, firstThread);
@@ -58,13 +54,13 @@ describe('public visitors on the direct-token page', () => {
   describe('from a site the publishable key does not list', () => {
     let foreign: ForeignSite;
     before(async () => {
-      foreign = await startForeignSite(stack.siteUrl, stack.chatkitScriptSrc);
+      foreign = await startForeignSite(stack().siteUrl, stack().chatkitScriptSrc);
     });
     after(() => foreign.close());
 
     test('the browser is refused at the CORS preflight, the widget shows the failure, and ChatKit never starts', TEST_TIMEOUT, async () => {
-      const { context, page } = await stack.newPage();
-      const blocked = page.waitForEvent('requestfailed', (request) => request.url() === `${stack.siteUrl}/api/chatkit/public`);
+      const { context, page } = await stack().newPage();
+      const blocked = page.waitForEvent('requestfailed', (request) => request.url() === `${stack().siteUrl}/api/chatkit/public`);
       await page.goto(foreign.url);
       await blocked;
       const error = page.locator('chat-kit-widget [part="error"]');
@@ -75,7 +71,7 @@ describe('public visitors on the direct-token page', () => {
     });
 
     test('a request that forges the Origin header gets 403 origin_not_allowed', TEST_TIMEOUT, async () => {
-      const response = await fetch(`${stack.siteUrl}/api/chatkit/public`, {
+      const response = await fetch(`${stack().siteUrl}/api/chatkit/public`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: foreign.url },
         body: JSON.stringify({ public_key: 'pk_demo' }),

@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { saveScreenshot, startDemoStack, type DemoStack } from './demo-stack.js';
+import { describe, test } from 'node:test';
+import { demoStackPerSuite, saveScreenshot } from './demo-stack.js';
 import { watchPageProblems } from './page-problems.js';
 
 const TEST_TIMEOUT = { timeout: 60_000 };
 
 describe('a newcomer without OPENAI_API_KEY', () => {
-  let stack: DemoStack;
-  before(async () => {
-    stack = await startDemoStack({ withoutOpenAI: true });
-  });
-  after(() => stack.close());
+  const stack = demoStackPerSuite({ withoutOpenAI: true });
 
   test('the overview says which features are off and which variables turn them on', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage();
-    await page.goto(`${stack.siteUrl}/`);
+    const { context, page } = await stack().newPage();
+    await page.goto(`${stack().siteUrl}/`);
     const replies = page.locator('.feature', { hasText: 'Chat replies' });
     await replies.and(page.locator('[data-state="off"]')).waitFor();
     assert.match((await replies.textContent()) ?? '', /OPENAI_API_KEY/);
@@ -26,9 +22,9 @@ describe('a newcomer without OPENAI_API_KEY', () => {
   });
 
   test('the public page still loads, says what is missing, and the chat explains instead of failing silently', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage();
+    const { context, page } = await stack().newPage();
     const problems = watchPageProblems(page);
-    await page.goto(`${stack.siteUrl}/direct-token`);
+    await page.goto(`${stack().siteUrl}/direct-token`);
     const notice = page.locator('[data-status-notice]');
     await notice.waitFor();
     assert.match((await notice.textContent()) ?? '', /Chat replies are off: set OPENAI_API_KEY/);
@@ -45,8 +41,8 @@ describe('a newcomer without OPENAI_API_KEY', () => {
   });
 
   test('the hosted page says hosted mode needs OPENAI_API_KEY and CHATKIT_WORKFLOW_ID, and the widget shows it is not configured', TEST_TIMEOUT, async () => {
-    const { context, page } = await stack.newPage({ colorScheme: 'dark' });
-    await page.goto(`${stack.siteUrl}/client-secret`);
+    const { context, page } = await stack().newPage({ colorScheme: 'dark' });
+    await page.goto(`${stack().siteUrl}/client-secret`);
     await page.getByLabel('Your name').fill('Ada');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('[data-status-notice]', { hasText: 'Hosted sessions are off: set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID' }).waitFor();

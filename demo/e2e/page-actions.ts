@@ -1,5 +1,5 @@
 /**
- * What a person does with the chat on a demo page (through the ChatKit stand-in's UI, found through the widget's
+ * What a person does on a demo page (sign in; chat through the ChatKit stand-in's UI, found through the widget's
  * open shadow root) and what they would see: the messages, the thread being shown, the threads listed.
  */
 import type { Locator, Page } from 'playwright-core';
@@ -39,4 +39,11 @@ export async function shownMessages(scope: Page | Locator): Promise<string[]> {
   return chatkit(scope)
     .locator('.message')
     .evaluateAll((items) => items.map((item) => `${item.getAttribute('data-role')}: ${item.textContent}`));
+}
+
+/** Signs in on a signed-in demo page's form and waits for the page to say so. */
+export async function signIn(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(`Signed in as ${name}`).waitFor();
 }
