@@ -8,6 +8,7 @@ import { parseFlags, type BenchFlags, type SuiteName } from './harness/args.js';
 import { describeMachine, machineLine } from './harness/machine.js';
 import { Report } from './harness/report.js';
 import { enablePinning, killAllHosts, pinSelf } from './harness/hosts.js';
+import { removeDataDirs } from './harness/stack.js';
 import { backendSuite } from './suites/backend.js';
 import { memorySuite } from './suites/memory.js';
 import { tokenServerSuite } from './suites/token-server.js';
@@ -34,6 +35,7 @@ async function main(): Promise<number> {
   const deadline = setTimeout(() => {
     console.error(`bench: past the ${flags.deadlineMs / 1000} s deadline, stopping everything`);
     killAllHosts();
+    removeDataDirs();
     process.exit(2);
   }, flags.deadlineMs);
   deadline.unref();
@@ -60,6 +62,7 @@ async function main(): Promise<number> {
       report.warn(`${name}: failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       killAllHosts();
+      removeDataDirs();
     }
     console.log(`   (${name} took ${((Date.now() - suiteStart) / 1000).toFixed(0)} s)`);
   }
@@ -79,6 +82,7 @@ main().then(
   (err) => {
     console.error(err instanceof Error ? err.message : err);
     killAllHosts();
+    removeDataDirs();
     process.exit(1);
   },
 );

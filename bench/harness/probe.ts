@@ -29,5 +29,7 @@ if (process.send) {
     delay.reset();
     process.send!({ type: 'probe', sample });
   });
-  process.on('disconnect', () => process.exit(0));
+  // The parent is gone (crashed or killed): nobody will ask for a profile, and an orderly exit can hang when the
+  // parent's end of the stdout pipe is gone, so leave at once.
+  process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 }

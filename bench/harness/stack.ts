@@ -30,8 +30,17 @@ export interface TokenServer extends Host {
   stop(): Promise<void>;
 }
 
+const dataDirs = new Set<string>();
+
+/** Last resort after `killAllHosts()`: removes the data folders of servers that were not stopped in order. */
+export function removeDataDirs(): void {
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  dataDirs.clear();
+}
+
 export async function startTokenServer(mock: Host, name = 'token-server', nodeArgs: string[] = []): Promise<TokenServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ckw-bench-'));
+  dataDirs.add(dataDir);
   const env: Record<string, string> = {
     AUTH_JWKS_URL: `${mock.url}/jwks.json`,
     AUTH_ISSUER: ISSUER,
@@ -54,6 +63,7 @@ export async function startTokenServer(mock: Host, name = 'token-server', nodeAr
     stop: async () => {
       await host.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      dataDirs.delete(dataDir);
     },
   };
 }
