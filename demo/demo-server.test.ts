@@ -130,6 +130,8 @@ describe('the demo server as npm start runs it (no configuration but ports and D
     assert.equal(await errorCode(none), 'not_signed_in');
     visitor.cookie = 'demo_session=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyX3gifQ.bm90LWEtc2lnbmF0dXJl';
     assert.equal((await visitor.token()).status, 401);
+    visitor.cookie = 'demo_session=%E0%A4%A';
+    assert.equal((await visitor.token()).status, 401, 'a malformed cookie is no session, not a server error');
   });
 
   test('signing out ends the session', async () => {

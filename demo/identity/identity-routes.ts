@@ -14,7 +14,10 @@ export interface IdentityRouteOptions {
 }
 
 const SESSION_COOKIE = 'demo_session';
-const SIGN_IN_LIMIT = { requests: 20, windowMs: 60_000 };
+/** Per client IP and minute: everything under /api/auth, and sign-ins on their own. */
+const ANY_LIMIT = { name: 'demo-auth', requests: 120 };
+const SIGN_IN_LIMIT = { name: 'demo-sign-in', requests: 20 };
+const MINUTE_MS = 60_000;
 const signInBody = z.object({
   name: z
     .string()
@@ -32,6 +35,7 @@ const signInBody = z.object({
 export function identityRoutes({ provider, siteOrigins, rateLimits, secureCookie }: IdentityRouteOptions): Router {
   const router = Router();
   const json = express.json({ limit: '1kb' });
+  router.use('/api/auth', limitByIp(rateLimits, ANY_LIMIT));
 
   router.get('/api/auth/jwks', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
@@ -51,7 +55,7 @@ export function identityRoutes({ provider, siteOrigins, rateLimits, secureCookie
     res.json({ token: await provider.issueToken(user) });
   });
 
-  router.post('/api/auth/sign-in/name', fromSiteOrigin(siteOrigins), limitByIp(rateLimits), requireJson, json, async (req, res) => {
+  router.post('/api/auth/sign-in/name', fromSiteOrigin(siteOrigins), limitByIp(rateLimits, SIGN_IN_LIMIT), requireJson, json, async (req, res) => {
     const parsed = signInBody.safeParse(req.body);
     if (!parsed.success)
       return sendError(res, new HttpError(400, 'invalid_name', 'Give a name of 1 to 40 characters, without < or >.'));
@@ -84,13 +88,13 @@ function requireJson(req: Request, res: Response, next: NextFunction) {
   sendError(res, new HttpError(415, 'unsupported_media_type', 'Send the sign-in as application/json.'));
 }
 
-function limitByIp(rateLimits: RateLimitStore) {
+function limitByIp(rateLimits: RateLimitStore, { name, requests }: { name: string; requests: number }) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const result = await rateLimits.consume(`demo-sign-in:${req.socket.remoteAddress}`, SIGN_IN_LIMIT.requests, SIGN_IN_LIMIT.windowMs);
+    const result = await rateLimits.consume(`${name}:${req.socket.remoteAddress}`, requests, MINUTE_MS);
     if (result.allowed) return next();
     sendError(
       res,
-      new HttpError(429, 'rate_limited', 'Too many sign-ins; try again shortly.', { 'Retry-After': String(result.retryAfterSeconds) }),
+      new HttpError(429, 'rate_limited', 'Too many requests to the demo sign-in; try again shortly.', { 'Retry-After': String(result.retryAfterSeconds) }),
     );
   };
 }
@@ -108,7 +112,12 @@ function setSessionCookie(res: Response, value: string, maxAgeSeconds: number, s
 function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined; // a malformed cookie is no session
+    }
   }
   return undefined;
 }
