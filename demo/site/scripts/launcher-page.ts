@@ -2,7 +2,7 @@
 import { required } from './dom.js';
 import { showStatusNotices } from './server-status.js';
 
-const widget = required<HTMLElement & { open(): void; close(): void }>('chat-kit-widget[display="launcher"]');
+const widget = required<HTMLElementTagNameMap['chat-kit-widget']>('chat-kit-widget[display="launcher"]');
 const state = required<HTMLElement>('[data-launcher-state]');
 
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-launcher-action]')) {
