@@ -7,8 +7,9 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import '../src/chat-kit-widget.js';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
+import { testEnv, userToken } from '../test-support/backends.js';
 import { defineFakeChatKit } from '../test-support/fake-chatkit.js';
-import { chatkitOf, eventually, recordEvents } from '../test-support/widget-helpers.js';
+import { chatkitOf, eventually, part, recordEvents, signedInWidget } from '../test-support/widget-helpers.js';
 
 defineFakeChatKit();
 
@@ -148,6 +149,42 @@ describe('<chat-kit-widget> options and events', () => {
       expect((second.widget.chatkit as unknown as typeof fresh).options!.initialThread).to.equal(null);
     });
   }
+
+  it('keeps the persisted thread per signed-in user: the next person on this browser starts on a new thread', async () => {
+    const env = await testEnv();
+    const mount = async (sub: string) => {
+      const token = await userToken('custom', sub);
+      const widget = await signedInWidget({ 'auth-mode': 'custom-fetch', server: env.custom, persist: 'local' }, async () => token);
+      const chatkit = await chatkitOf(widget);
+      await widget.ready;
+      return { widget, chatkit };
+    };
+    const alice = await mount('user_alice');
+    await alice.chatkit.emit('chatkit.thread.change', { threadId: 'thr_alice' });
+    alice.widget.remove();
+
+    const bob = await mount('user_bob');
+    expect(bob.chatkit.options!.initialThread).to.equal(null);
+    bob.widget.remove();
+
+    const aliceAgain = await mount('user_alice');
+    expect(aliceAgain.chatkit.options!.initialThread).to.equal('thr_alice');
+  });
+
+  it('reset() on a widget already removed from the page still forgets the persisted thread', async () => {
+    const { widget, chatkit } = await readyWidget(html`<chat-kit-widget client-secret=${premint}></chat-kit-widget>`);
+    await chatkit.emit('chatkit.thread.change', { threadId: 'thr_signed_out' });
+    widget.remove();
+    await widget.reset();
+    expect(Object.values({ ...localStorage })).not.to.include('thr_signed_out');
+  });
+
+  it('in a launcher, the title heads the panel once: ChatKit\'s own header shows the thread instead', async () => {
+    const { widget, chatkit } = await readyWidget(html`<chat-kit-widget client-secret=${premint} display="launcher" open title="Help"></chat-kit-widget>`);
+    expect(part(widget, 'header')!.textContent).to.contain('Help');
+    expect(chatkit.options!.frameTitle).to.equal('Help');
+    expect(chatkit.options!.header?.title?.text).to.equal(undefined);
+  });
 
   it('with persist="none", stores nothing, yet keeps the current thread when options are re-sent', async () => {
     const { widget, chatkit } = await readyWidget(html`<chat-kit-widget client-secret=${premint} persist="none"></chat-kit-widget>`);

@@ -8,7 +8,7 @@ import { fallBackWhileRunning, withoutSignedInUser } from './fallback.js';
 import { fromUnixSeconds, TokenCache, type ExpiringToken } from './token-cache.js';
 import { postJson } from './token-server-client.js';
 import type { ApiPlan, AuthContext, AuthStrategy } from './types.js';
-import { UserToken } from './user-token.js';
+import { ownerOf, UserToken } from './user-token.js';
 
 interface SessionAnswer {
   client_secret: string;
@@ -32,7 +32,7 @@ export class ClientSecretAuth implements AuthStrategy {
       if (isWidgetError(error) && error.code === 'unauthorized') return withoutSignedInUser(this.ctx);
       throw error;
     }
-    return { kind: 'hosted', getClientSecret: (current) => this.#getClientSecret(current) };
+    return { kind: 'hosted', owner: ownerOf(token), getClientSecret: (current) => this.#getClientSecret(current) };
   }
 
   async #getClientSecret(current: string | null): Promise<string> {

@@ -6,7 +6,7 @@
 import { bearerFetch } from './bearer-fetch.js';
 import { fallBackWhileRunning, withoutSignedInUser } from './fallback.js';
 import type { ApiPlan, AuthContext, AuthStrategy } from './types.js';
-import { UserToken } from './user-token.js';
+import { ownerOf, UserToken } from './user-token.js';
 
 export class CustomFetchAuth implements AuthStrategy {
   readonly #user: UserToken;
@@ -23,6 +23,7 @@ export class CustomFetchAuth implements AuthStrategy {
     if (!token && config.credentials !== 'include') return withoutSignedInUser(this.ctx);
     return {
       kind: 'custom',
+      owner: ownerOf(token),
       url: config.apiUrl,
       // readConfig guarantees a domain key in this mode.
       domainKey: config.domainKey ?? '',

@@ -21,6 +21,9 @@ function isPublicAnswer(value: unknown): value is PublicAnswer {
   return answer.mode === 'custom' && typeof answer.api_url === 'string' && typeof answer.domain_key === 'string' && typeof answer.token === 'string';
 }
 
+/** Visitors are told apart by their visitor token, which is already kept per server and key. */
+const VISITOR = 'visitor';
+
 export class PublicAccess implements AuthStrategy {
   readonly #cache = new TokenCache();
 
@@ -35,6 +38,7 @@ export class PublicAccess implements AuthStrategy {
     if (answer.mode === 'hosted') return this.#hostedPlan();
     return {
       kind: 'custom',
+      owner: VISITOR,
       url: answer.api_url,
       domainKey: answer.domain_key,
       fetch: bearerFetch(
@@ -51,6 +55,7 @@ export class PublicAccess implements AuthStrategy {
   #hostedPlan(): ApiPlan {
     return {
       kind: 'hosted',
+      owner: VISITOR,
       getClientSecret: (current) => {
         const renew = async () => this.#tokenOf(await this.#ask(current ?? undefined));
         return this.#cache.get(renew, { fresh: current !== null }).catch((error: unknown) => {

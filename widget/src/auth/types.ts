@@ -5,9 +5,17 @@
 import type { WidgetConfig } from '../config/widget-config.js';
 import type { WidgetError } from '../errors.js';
 
-export type ApiPlan =
+export type ApiPlan = (
   | { kind: 'hosted'; getClientSecret(currentClientSecret: string | null): Promise<string> }
-  | { kind: 'custom'; url: string; domainKey: string; fetch: typeof fetch };
+  | { kind: 'custom'; url: string; domainKey: string; fetch: typeof fetch }
+) & {
+  /**
+   * Whom the credentials speak for (`user:<sub>`, `user`, or `visitor`): the persisted thread is kept per
+   * owner, so the next person on a shared browser never reopens the previous one's thread. Not a security
+   * boundary (the server enforces ownership); the JWT is read unverified for this alone.
+   */
+  owner: string;
+};
 
 /** The page's source of the signed-in user's JWT (Better Auth's `authClient.token()`, say). */
 export type GetAuthToken = () => Promise<string | null | undefined> | string | null | undefined;

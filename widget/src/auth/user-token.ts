@@ -5,15 +5,26 @@
 import { TokenCache } from './token-cache.js';
 import type { GetAuthToken } from './types.js';
 
-/** The JWT's `exp` in unix milliseconds, read without verifying (the server verifies); undefined if unreadable. */
-export function jwtExpiry(token: string): number | undefined {
+/** The JWT's claims, read without verifying (the server verifies); empty if unreadable. */
+function jwtClaims(token: string): { exp?: unknown; sub?: unknown } {
   try {
     const payload = token.split('.')[1] ?? '';
-    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
-    return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+    return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) ?? {};
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+/** The JWT's `exp` in unix milliseconds; undefined if unreadable. */
+export function jwtExpiry(token: string): number | undefined {
+  const { exp } = jwtClaims(token);
+  return typeof exp === 'number' ? exp * 1000 : undefined;
+}
+
+/** The `owner` of a signed-in plan: the JWT's `sub`, or plain `user` when only cookies say who it is. */
+export function ownerOf(token: string | undefined): string {
+  const sub = token ? jwtClaims(token).sub : undefined;
+  return typeof sub === 'string' ? `user:${sub}` : 'user';
 }
 
 const NO_USER = new Error('no signed-in user');

@@ -227,7 +227,9 @@ export class ChatKitWidget extends ReactiveElement {
   /** Forgets the persisted thread, the visitor id and cached tokens (e.g. on logout), and starts again on a new thread. */
   async reset(): Promise<void> {
     await this.updateComplete;
-    await (await this.#activate(false))?.reset();
+    if (this.isConnected) return (await this.#activate(false))?.reset();
+    // Removed from the page (a sign-out that also drops the widget, say): still forget what is stored.
+    if (this.#lastConfig) (await loadSessionModule()).forgetStoredState(this.#lastConfig);
   }
 
   /** Sends a user message (text, or ChatKit's `sendUserMessage` parameters) once ChatKit is ready. */

@@ -1,3 +1,3 @@
 /** Entry of the lazily loaded code: everything the element needs once it is about to be seen. */
-export { createSession } from './widget-session.js';
+export { createSession, forgetStoredState } from './widget-session.js';
 export type { ViewState, WidgetSession, WidgetView } from './widget-session.js';

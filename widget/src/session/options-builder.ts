@@ -89,7 +89,8 @@ export function buildOptions(input: OptionsInput): ChatKitOptions {
   };
   if (config.title) {
     fromAttributes.frameTitle = config.title;
-    fromAttributes.header = { title: { text: config.title } };
+    // The launcher's own header already shows the title; ChatKit's then shows the thread's.
+    if (config.display !== 'launcher') fromAttributes.header = { title: { text: config.title } };
   }
   if (config.greeting) fromAttributes.startScreen = { greeting: config.greeting };
   if (config.placeholder) fromAttributes.composer = { placeholder: config.placeholder };

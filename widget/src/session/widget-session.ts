@@ -13,7 +13,7 @@ import { errorDetail, isWidgetError, WidgetError, type WidgetErrorDetail } from 
 import { ensureChatKitScript } from './chatkit-script.js';
 import { buildOptions } from './options-builder.js';
 import { ReactMount, type ChatKitEventName } from './react-mount.js';
-import { ThreadStore } from './thread-store.js';
+import { forgetThreads, ThreadStore } from './thread-store.js';
 
 /** What the element shows besides ChatKit. */
 export interface ViewState {
@@ -60,7 +60,7 @@ const darkScheme = () => matchMedia('(prefers-color-scheme: dark)');
 
 /** Forgets what the widget keeps in storage for this configuration: the current thread and the visitor id. */
 export function forgetStoredState(config: WidgetConfig): void {
-  new ThreadStore(config).forget();
+  forgetThreads(config);
   if (config.publicKey) forgetVisitorToken(config.server, config.publicKey);
 }
 
@@ -98,15 +98,12 @@ class Session implements WidgetSession {
     this.view.show({ loading: true });
     try {
       const config = this.view.config();
-      this.#threads = new ThreadStore(config);
       const [, plan] = await Promise.all([
         ensureChatKitScript({ src: config.scriptSrc, nonce: config.nonce, timeoutMs: this.view.scriptTimeout() }),
         createAuth(this.#authContext(config, attempt)).prepare(),
       ]);
       if (attempt !== this.#attempt || this.#disposed) return;
-      this.#plan = plan;
-      this.#chatkitKey++;
-      this.#render();
+      this.#adopt(plan);
     } catch (error) {
       if (attempt === this.#attempt) this.#fail(error);
     }
@@ -145,12 +142,17 @@ class Session implements WidgetSession {
         if (attempt === this.#attempt) this.#fail(error);
       },
       replacePlan: (plan) => {
-        if (attempt !== this.#attempt) return;
-        this.#plan = plan;
-        this.#chatkitKey++;
-        this.#render();
+        if (attempt === this.#attempt) this.#adopt(plan);
       },
     };
+  }
+
+  /** New credentials, perhaps for someone else: their own persisted thread, and a fresh `<openai-chatkit>`. */
+  #adopt(plan: ApiPlan): void {
+    this.#plan = plan;
+    this.#threads = new ThreadStore(this.view.config(), plan.owner);
+    this.#chatkitKey++;
+    this.#render();
   }
 
   #fail(error: unknown): void {
