@@ -30,6 +30,7 @@ function chained(path: string, headers: Record<string, string>, body: (pooled: s
   };
 }
 
+/** `/start` first (the suites use it alone too), then `/refresh`, `/public` and the 401 path. */
 export async function tokenScenarios(identity: Identity): Promise<Scenario[]> {
   const token = await identity.token('user_bench');
   const user = { ...json, authorization: `Bearer ${token}` };
