@@ -27,7 +27,7 @@ import { jsonBody } from './http/json-body.js';
 import { createLogger, requestLogger } from './http/logging.js';
 import { requireAllowedOrigin } from './http/origin-check.js';
 import { clientIp, rateLimit } from './http/rate-limit.js';
-import { publicAccessRoutes } from './public-access/routes.js';
+import { PUBLIC_ACCESS_PATH, publicAccessRoutes } from './public-access/routes.js';
 import { createMemoryStores } from './stores/memory-store.js';
 import type { Stores } from './stores/store.js';
 import { widgetFileRoutes } from './widget-files/routes.js';
@@ -123,7 +123,14 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api', cors({ credentialed: config.allowedOrigins, anonymous: config.publicKeys.flatMap((entry) => entry.origins) }));
+  app.use(
+    '/api',
+    cors({
+      credentialed: config.allowedOrigins,
+      anonymous: config.publicKeys.flatMap((entry) => entry.origins),
+      openPaths: [PUBLIC_ACCESS_PATH],
+    }),
+  );
   app.use('/api', rateLimit(stores.rateLimits, { name: 'ip', limit: limits.perIpPerMinute, windowMs: MINUTE }, clientIp));
 
   // The ChatKit custom backend (POST /api/chatkit, built in ./chatkit/): it authenticates with `authenticate`

@@ -40,6 +40,22 @@ describe('public access with the custom backend (default)', () => {
     }
   });
 
+  test('a page from an origin the key does not allow can read why it was refused (CORS without credentials)', async () => {
+    const preflight = await fetch(`${stack.url}/api/chatkit/public`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://not-yet-allowed.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://not-yet-allowed.test');
+    const res = await ask({ public_key: STACK_PUBLIC_KEY }, { origin: 'https://not-yet-allowed.test' });
+    assert.equal(res.status, 403);
+    assert.equal(res.body.error.code, 'origin_not_allowed');
+    assert.equal(res.headers.get('access-control-allow-origin'), 'https://not-yet-allowed.test');
+    assert.equal(res.headers.get('access-control-allow-credentials'), null);
+    // The other endpoints still answer only the configured origins.
+    const start = await fetch(`${stack.url}/api/chatkit/start`, { method: 'OPTIONS', headers: { origin: 'https://not-yet-allowed.test', 'access-control-request-method': 'POST' } });
+    assert.equal(start.headers.get('access-control-allow-origin'), null);
+  });
+
   test('when the key is unknown, then 403 unknown_public_key', async () => {
     const res = await ask({ public_key: 'pk_nobody' });
     assert.equal(res.status, 403);

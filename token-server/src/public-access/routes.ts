@@ -34,6 +34,8 @@ const publicBody = z
   })
   .strict();
 
+export const PUBLIC_ACCESS_PATH = '/api/chatkit/public';
+
 /** ChatKit accepts any placeholder domain key on localhost; public hosts need a registered one. */
 const LOCAL_DOMAIN_KEY = 'local-dev';
 
@@ -41,7 +43,7 @@ export function publicAccessRoutes({ config, visitors, hostedSessions, rateLimit
   const origins = new Map(config.publicKeys.map((entry) => [entry.key, new Set(entry.origins)]));
   const router = Router();
 
-  router.post('/api/chatkit/public', async (req, res) => {
+  router.post(PUBLIC_ACCESS_PATH, async (req, res) => {
     if (origins.size === 0) throw new HttpError(503, 'public_access_not_configured', 'Anonymous access is off; set PUBLIC_KEYS.');
     await consumeRateLimit(rateLimits, perIp, clientIp(req));
     const body = parseBody(publicBody, req.body);
