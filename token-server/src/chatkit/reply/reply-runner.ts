@@ -117,9 +117,13 @@ export class ReplyRunner {
       return;
     }
 
-    // Aborted by the deadline watchdog; the client's disconnect aborts the upstream call through `signal`.
+    // Aborted by the deadline watchdog, or by the client's disconnect (forwarded here). Not `AbortSignal.any()`:
+    // on Node 20 it leaks about 1 KB per call, which the bench's memory soak showed growing without bound.
     const upstream = new AbortController();
-    const signal = AbortSignal.any([turn.clientGone, upstream.signal]);
+    const forwardClientGone = () => upstream.abort(turn.clientGone.reason);
+    if (turn.clientGone.aborted) forwardClientGone();
+    else turn.clientGone.addEventListener('abort', forwardClientGone, { once: true });
+    const { signal } = upstream;
     let draft: AssistantDraft | undefined;
     let toolCall: ClientToolCallItem | undefined;
     try {
@@ -147,6 +151,8 @@ export class ReplyRunner {
         sink.send({ type: 'error', code: 'custom', message: describeFailure(err), allow_retry: true });
         return;
       }
+    } finally {
+      turn.clientGone.removeEventListener('abort', forwardClientGone);
     }
 
     if (turn.clientGone.aborted) return this.keepStoppedAnswer(turn, draft);
