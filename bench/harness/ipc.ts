@@ -7,13 +7,17 @@ export interface ProbeSample {
   eventLoopMaxMs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** Heap V8 has reserved (used or not); V8 seldom gives it back, so RSS follows the peak of this. */
+  heapTotalBytes: number;
+  /** Memory outside the JS heap that V8 knows of (Buffers, ArrayBuffers); the rest of RSS is native (e.g. SQLite, malloc). */
+  externalBytes: number;
   /** Cumulative user + system CPU time of the process. */
   cpuUs: number;
   /** When the sample was taken, on the monotonic clock CPU profiles use, in microseconds. */
   monotonicUs: number;
 }
 
-export type ParentMessage = { type: 'probe' } | { type: 'exit' } | { type: 'latency'; ms: number };
+export type ParentMessage = { type: 'probe' } | { type: 'gc' } | { type: 'exit' } | { type: 'latency'; ms: number };
 
 export type HostMessage = { type: 'listening'; url: string } | { type: 'probe'; sample: ProbeSample };
 

@@ -13,6 +13,8 @@ if (process.send) {
 
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'exit') process.exit(0);
+    // Only where the process was started with --expose-gc: lets a reading show what is really retained.
+    if (message.type === 'gc') (globalThis as { gc?: () => void }).gc?.();
     if (message.type !== 'probe') return;
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
@@ -22,6 +24,8 @@ if (process.send) {
       eventLoopMaxMs: ms(delay.max),
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
+      externalBytes: memory.external,
       cpuUs: cpu.user + cpu.system,
       monotonicUs: Number(process.hrtime.bigint() / 1000n),
     };

@@ -26,7 +26,8 @@ const SOAK_USERS = 2_000;
 export async function memorySuite(report: Report, flags: BenchFlags): Promise<void> {
   const identity = await createIdentity();
   const mock = await startMock(identity);
-  const server = await startTokenServer(mock);
+  // --expose-gc only lets the bench ask for a collection before a heap reading (what is really retained).
+  const server = await startTokenServer(mock, 'token-server', ['--expose-gc']);
   try {
     const started = await server.probe();
     const [start, ...others] = await tokenScenarios(identity);
@@ -67,8 +68,18 @@ export async function memorySuite(report: Report, flags: BenchFlags): Promise<vo
   }
 }
 
-/** Runs the mixed load for `--soak`, sampling RSS; the figure is the end, the baseline the start, the note the peak. */
+/** A reading right after a full collection: the heap figure is what stays reachable. */
+function retained(server: Host): Promise<ProbeSample> {
+  server.send({ type: 'gc' });
+  return server.probe();
+}
+
+/**
+ * Runs the mixed load for `--soak`, sampling RSS; the figures are RSS and the heap retained after a collection at
+ * the end, each against the start. A heap that keeps growing under steady load is a leak.
+ */
 async function soak(report: Report, flags: BenchFlags, server: Host, requests: autocannon.Request[], before: ProbeSample): Promise<void> {
+  const heapBefore = await retained(server);
   const samples: ProbeSample[] = [before];
   const sampler = setInterval(() => void server.probe().then((s) => samples.push(s), () => undefined), SAMPLE_EVERY_MS);
   let result;
@@ -78,6 +89,7 @@ async function soak(report: Report, flags: BenchFlags, server: Host, requests: a
     clearInterval(sampler);
   }
   const after = await server.probe();
+  const heapAfter = await retained(server);
   samples.push(after);
   const peak = Math.max(...samples.map((s) => s.rssBytes));
   const halfway = samples[Math.floor(samples.length / 2)]!;
@@ -96,5 +108,13 @@ async function soak(report: Report, flags: BenchFlags, server: Host, requests: a
       `${expectedRejections ?? 0} expected 401s`,
       odd ? `unexpected: ${odd}` : '',
     ].filter(Boolean).join('; '),
+  });
+  report.add({
+    suite: 'memory',
+    name: `token server heap retained after ${Math.round(flags.soakMs / 1000)} s mixed load`,
+    value: heapAfter.heapUsedBytes / MiB,
+    unit: 'MiB',
+    baseline: { name: 'same at soak start', value: heapBefore.heapUsedBytes / MiB },
+    note: `after a full GC; heap reserved ${(heapAfter.heapTotalBytes / MiB).toFixed(0)} MiB (RSS follows it)`,
   });
 }
