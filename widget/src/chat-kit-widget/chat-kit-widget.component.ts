@@ -5,6 +5,7 @@ import { readConfig, type WidgetConfig } from '../config/widget-config.js';
 import { isRetryable, isWidgetError, type WidgetErrorDetail } from '../errors.js';
 import { errorText, stringsFor, type WidgetStrings } from '../i18n/strings.js';
 import { loaderScriptUrl } from '../internal/loader-url.js';
+import { preloadChatKitScript } from '../internal/preload-chatkit-script.js';
 import { VERSION } from '../internal/version.js';
 import type { ViewState, WidgetSession, WidgetView } from '../session/index.js';
 import { styles } from './chat-kit-widget.styles.js';
@@ -377,6 +378,7 @@ export class ChatKitWidget extends ReactiveElement {
   /** Loads the lazy code once and creates this element's session; `start` also starts it the first time. */
   #activate(start: boolean): Promise<WidgetSession | undefined> {
     if (!this.#config) return Promise.resolve(undefined);
+    if (!this.#loading) preloadChatKitScript(this.#config.scriptSrc, this.#config.nonce);
     this.#loading ??= loadSessionModule().then(
       (module) => {
         if (!this.isConnected) return undefined;
