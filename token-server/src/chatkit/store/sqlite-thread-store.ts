@@ -62,6 +62,9 @@ export function openSqliteThreadStore(path: string): ThreadStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
+  // In WAL mode NORMAL cannot corrupt the database; a power cut may only lose the last commits. It makes each
+  // write several times cheaper (the bench measured 193 -> 29 µs per insert), and chat is not a ledger.
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 2000');
   migrate(db);
