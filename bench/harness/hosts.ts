@@ -3,10 +3,13 @@
  * preloaded, pinned to one core with `taskset` where it exists, and stops every one of them on the way out.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { HostMessage, ParentMessage, ProbeSample } from './ipc.js';
 
 const PROBE = fileURLToPath(new URL('./probe.ts', import.meta.url));
+const COMPILED_DIR = fileURLToPath(new URL('../results/hosts/', import.meta.url));
 const live = new Set<ChildProcess>();
 
 export interface HostOptions {
@@ -46,8 +49,19 @@ export function pinSelf(cpus: string): void {
   spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
 }
 
+/**
+ * Compiles a host (and the probe) to plain JavaScript, so every measured process runs on bare `node` as production
+ * does, with no TypeScript loader. npm packages, the production server build among them, stay external.
+ */
+async function compile(entry: string): Promise<string> {
+  const outfile = `${COMPILED_DIR}${basename(entry).replace(/\.ts$/, '.mjs')}`;
+  await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node22.12', packages: 'external', logLevel: 'warning' });
+  return outfile;
+}
+
 export async function startHost(options: HostOptions): Promise<Host> {
-  const nodeArgs = ['--import', 'tsx', '--import', PROBE, ...(options.nodeArgs ?? []), options.entry];
+  const [probe, entry] = await Promise.all([compile(PROBE), compile(options.entry)]);
+  const nodeArgs = ['--import', probe, ...(options.nodeArgs ?? []), entry];
   const [command, args] =
     pinning && options.cpu !== undefined
       ? ['taskset', ['-c', String(options.cpu), process.execPath, ...nodeArgs]]

@@ -1,11 +1,10 @@
 /**
- * The real token server for the bench: `loadConfig(env)`, `createApp(config)` and `listen` exactly as
- * `server.ts` uses them, on an ephemeral loopback port. Only the rate limits are lifted (the limiter still runs on
+ * The real token server for the bench, from the production build (`dist/server`, plain JavaScript, no TypeScript
+ * loader): `loadConfig(env)`, `createApp(config)` and `listen` exactly as `server.ts` uses them, on an ephemeral
+ * loopback port. Only the rate limits are lifted (the limiter still runs on
  * every request), since one load generator on one IP would otherwise measure nothing but 429s.
  */
-import { createApp } from '../../token-server/src/app.js';
-import { loadConfig, type Config } from '../../token-server/src/config.js';
-import { listen } from '../../token-server/src/http/listen.js';
+import { createApp, listen, loadConfig, type Config } from 'chat-kit-widget/server';
 import { announceListening } from '../harness/ipc.js';
 
 const UNLIMITED = 1_000_000_000;

@@ -58,7 +58,11 @@ export interface App {
 }
 
 const MINUTE = 60_000;
-const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../../dist/widget', import.meta.url));
+// The production build (scripts/build-server.mjs) defines where the widget is relative to its bundle.
+declare const __CKW_WIDGET_DIR__: string | undefined;
+const DEFAULT_WIDGET_DIR = fileURLToPath(
+  new URL(typeof __CKW_WIDGET_DIR__ === 'string' ? __CKW_WIDGET_DIR__ : '../../dist/widget', import.meta.url),
+);
 
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? systemClock;

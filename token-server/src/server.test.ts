@@ -1,26 +1,39 @@
 /**
  * The real entry point in its own process: what an operator sees at start, on a bad variable, and on SIGTERM.
+ * Both ways to run it: the TypeScript source under tsx (`npm run server`) and the production build on bare node
+ * (`npm run serve`), which must need no TypeScript loader and find the built widget from its own folder.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { startOpenAIMock } from '../test-support/openai-mock.js';
 import { MOCK_OPENAI_API_KEY, mockChatKitSessions } from '../test-support/openai-mock-sessions.js';
 import { postJson } from '../test-support/start-app.js';
 
-const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LOADER = join(ROOT, 'dist/widget/chat-kit-widget.js');
+const VARIANTS = [
+  { name: 'npm run server (source under tsx)', args: ['--import', import.meta.resolve('tsx'), join(ROOT, 'token-server/src/server.ts')] },
+  { name: 'npm run serve (production build on bare node)', args: ['--enable-source-maps', join(ROOT, 'dist/server/server.js')] },
+];
 // A directory of its own, so a developer's .env or ./data is never read or written.
 const cwd = mkdtempSync(join(tmpdir(), 'ckw-server-'));
 after(() => rmSync(cwd, { recursive: true, force: true }));
+before(() => {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-server.mjs')], { cwd: ROOT });
+  if (!existsSync(LOADER)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+});
 
-function startServer(env: Record<string, string>): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', TSX, SERVER], {
+function startProcess(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, args, {
     cwd,
     env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: join(cwd, 'data'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +54,23 @@ async function waitFor<T>(get: () => T | undefined): Promise<T> {
   }
 }
 
-describe('the server process', () => {
+for (const variant of VARIANTS) describe(`the server process: ${variant.name}`, () => {
+  const startServer = (env: Record<string, string>) => startProcess(variant.args, env);
+
+  test('it starts, answers /healthz and serves the built widget', async () => {
+    const { child, output, exited } = startServer({});
+    try {
+      const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(output().stdout)?.[1]);
+      assert.equal((await fetch(`${url}/healthz`)).status, 200);
+      const loader = await fetch(`${url}/chat-kit-widget.js`);
+      assert.equal(loader.status, 200);
+      assert.equal(await loader.text(), readFileSync(LOADER, 'utf8'));
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   test('a bad variable stops the start with exit 1 and one line on stderr naming it', async () => {
     const { output, exited } = startServer({ PORT: 'eighty' });
     assert.equal(await exited, 1);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { after, describe, test } from 'node:test';
 import { scriptedModel } from '../../../test-support/openai-mock-model.js';
 import { startOpenAIMock } from '../../../test-support/openai-mock.js';
@@ -42,10 +42,10 @@ describe('the SQLite thread store on disk', () => {
   test('when the database is opened, it runs in WAL mode at the current schema version', async () => {
     const path = join(dataDir, 'fresh.sqlite');
     await openSqliteThreadStore(path).close();
-    const db = new Database(path, { readonly: true });
+    const db = new DatabaseSync(path, { readOnly: true });
     try {
-      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-      assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+      assert.equal(db.prepare('PRAGMA journal_mode').get()!.journal_mode, 'wal');
+      assert.equal(db.prepare('PRAGMA user_version').get()!.user_version, SCHEMA_VERSION);
     } finally {
       db.close();
     }
@@ -53,8 +53,8 @@ describe('the SQLite thread store on disk', () => {
 
   test('when a database from a newer server version is opened, it is refused with a clear message instead of being changed', () => {
     const path = join(dataDir, 'future.sqlite');
-    const db = new Database(path);
-    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    const db = new DatabaseSync(path);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     assert.throws(() => openSqliteThreadStore(path), /newer than this server knows/);
   });
@@ -64,9 +64,9 @@ describe('the SQLite thread store on disk', () => {
     const store = openSqliteThreadStore(path);
     await store.createThread('rae', { id: 'thr_old', created_at: new Date().toISOString(), status: { type: 'active' }, metadata: {} });
     await store.close();
-    const db = new Database(path);
+    const db = new DatabaseSync(path);
     db.exec('DROP TABLE feedback');
-    db.pragma('user_version = 1');
+    db.exec('PRAGMA user_version = 1');
     db.close();
 
     const reopened = openSqliteThreadStore(path);
@@ -77,10 +77,10 @@ describe('the SQLite thread store on disk', () => {
     } finally {
       await reopened.close();
     }
-    const check = new Database(path, { readonly: true });
+    const check = new DatabaseSync(path, { readOnly: true });
     try {
-      assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-      assert.deepEqual(check.prepare('SELECT item_id, kind FROM feedback').all(), [{ item_id: 'msg_1', kind: 'positive' }]);
+      assert.equal(check.prepare('PRAGMA user_version').get()!.user_version, SCHEMA_VERSION);
+      assert.deepEqual(check.prepare('SELECT item_id, kind FROM feedback').all().map((row) => ({ ...row })), [{ item_id: 'msg_1', kind: 'positive' }]);
     } finally {
       check.close();
     }
