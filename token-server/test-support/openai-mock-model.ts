@@ -11,8 +11,10 @@ export interface ModelScript {
   reject?: { status: number; message: string };
   /** Text chunks streamed in order. */
   deltas?: string[];
-  /** A function (client tool) call streamed after the text. */
-  toolCall?: { name: string; arguments: string; callId?: string };
+  /** A function call streamed after the text (shorthand for one entry of `toolCalls`). */
+  toolCall?: ToolCallScript;
+  /** Function calls streamed after the text, in one response (parallel calls when there are several). */
+  toolCalls?: ToolCallScript[];
   /** Pause before each chunk, in ms. */
   delayMs?: number;
   /**
@@ -21,6 +23,12 @@ export interface ModelScript {
    */
   fault?: 'reset' | 'error_event' | 'hang';
   faultAfter?: number;
+}
+
+export interface ToolCallScript {
+  name: string;
+  arguments: string;
+  callId?: string;
 }
 
 export interface ScriptedModel {
@@ -52,8 +60,8 @@ const untilClosed = (res: ServerResponse) => new Promise<void>((resolve) => (res
 interface Dialect {
   start(send: Sse): void;
   delta(send: Sse, text: string): void;
-  toolCall(send: Sse, call: Required<NonNullable<ModelScript['toolCall']>>): void;
-  finish(send: Sse, text: string): void;
+  toolCall(send: Sse, call: Required<ToolCallScript>, index: number): void;
+  finish(send: Sse, text: string, calls: Required<ToolCallScript>[]): void;
   error(send: Sse): void;
 }
 
@@ -77,21 +85,30 @@ const responses: Dialect = {
   delta(send, text) {
     send('response.output_text.delta', { type: 'response.output_text.delta', item_id: 'msg_mock', output_index: 0, content_index: 0, delta: text });
   },
-  toolCall(send, call) {
-    const item = { id: 'fc_mock', type: 'function_call', call_id: call.callId, name: call.name, arguments: call.arguments, status: 'completed' };
-    send('response.output_item.added', { type: 'response.output_item.added', output_index: 1, item: { ...item, arguments: '', status: 'in_progress' } });
-    send('response.function_call_arguments.delta', { type: 'response.function_call_arguments.delta', item_id: 'fc_mock', output_index: 1, delta: call.arguments });
-    send('response.function_call_arguments.done', { type: 'response.function_call_arguments.done', item_id: 'fc_mock', output_index: 1, arguments: call.arguments });
-    send('response.output_item.done', { type: 'response.output_item.done', output_index: 1, item });
+  toolCall(send, call, index) {
+    const item = functionCallItem(call, index);
+    const output_index = index + 1;
+    send('response.output_item.added', { type: 'response.output_item.added', output_index, item: { ...item, arguments: '', status: 'in_progress' } });
+    send('response.function_call_arguments.delta', { type: 'response.function_call_arguments.delta', item_id: item.id, output_index, delta: call.arguments });
+    send('response.function_call_arguments.done', { type: 'response.function_call_arguments.done', item_id: item.id, output_index, arguments: call.arguments });
+    send('response.output_item.done', { type: 'response.output_item.done', output_index, item });
   },
-  finish(send, text) {
+  finish(send, text, calls) {
     send('response.output_text.done', { type: 'response.output_text.done', item_id: 'msg_mock', output_index: 0, content_index: 0, text });
-    send('response.completed', { type: 'response.completed', response: { id: 'resp_mock', object: 'response', status: 'completed' } });
+    // As the real API: the completed response repeats every output item (the Agents SDK reads them from here).
+    const message = { id: 'msg_mock', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
+    const output = [...(text ? [message] : []), ...calls.map(functionCallItem)];
+    const usage = { input_tokens: 1, output_tokens: 1, total_tokens: 2, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } };
+    send('response.completed', { type: 'response.completed', response: { id: 'resp_mock', object: 'response', status: 'completed', output, usage } });
   },
   error(send) {
     send('error', { type: 'error', code: 'server_error', message: 'mock in-stream failure', param: null });
   },
 };
+
+function functionCallItem(call: Required<ToolCallScript>, index: number) {
+  return { id: `fc_mock_${index}`, type: 'function_call', call_id: call.callId, name: call.name, arguments: call.arguments, status: 'completed' };
+}
 
 const chunk = (delta: Record<string, unknown>, finish_reason: string | null = null) => ({
   id: 'chatcmpl_mock',
@@ -108,12 +125,12 @@ const chatCompletions: Dialect = {
   delta(send, text) {
     send(null, chunk({ content: text }));
   },
-  toolCall(send, call) {
-    send(null, chunk({ tool_calls: [{ index: 0, id: call.callId, type: 'function', function: { name: call.name, arguments: '' } }] }));
-    send(null, chunk({ tool_calls: [{ index: 0, function: { arguments: call.arguments } }] }));
+  toolCall(send, call, index) {
+    send(null, chunk({ tool_calls: [{ index, id: call.callId, type: 'function', function: { name: call.name, arguments: '' } }] }));
+    send(null, chunk({ tool_calls: [{ index, function: { arguments: call.arguments } }] }));
   },
-  finish(send) {
-    send(null, chunk({}, 'stop'));
+  finish(send, _text, calls) {
+    send(null, chunk({}, calls.length ? 'tool_calls' : 'stop'));
     send(null, '[DONE]');
   },
   error(send) {
@@ -162,8 +179,12 @@ export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo
       hangWaiters = [];
       return untilClosed(res);
     }
-    if (script.toolCall) dialect.toolCall(send, { callId: 'call_mock', ...script.toolCall });
-    dialect.finish(send, deltas.join(''));
+    const calls = [...(script.toolCall ? [script.toolCall] : []), ...(script.toolCalls ?? [])].map((call, index) => ({
+      callId: index === 0 ? 'call_mock' : `call_mock_${index}`,
+      ...call,
+    }));
+    calls.forEach((call, index) => dialect.toolCall(send, call, index));
+    dialect.finish(send, deltas.join(''), calls);
     res.end();
   };
 
@@ -175,4 +196,18 @@ export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo
     enqueue: (...scripts) => queue.push(...scripts),
     hanging: () => new Promise((resolve) => hangWaiters.push(resolve)),
   };
+}
+
+/**
+ * What the model was sent (Responses `input` or Chat Completions `messages`), with the SDK's incidental
+ * bookkeeping (ids, `status`, content written as parts) taken out, so tests compare what the model reads.
+ */
+export function conversationSent(body: any): Record<string, unknown>[] {
+  const entries: any[] = body.input ?? body.messages ?? [];
+  return entries.map((entry) => {
+    const { id: _id, status: _status, ...rest } = entry;
+    if (rest.type === 'message') delete rest.type;
+    if (Array.isArray(rest.content)) rest.content = rest.content.map((part: { text?: string }) => part.text ?? '').join('');
+    return rest;
+  });
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { StreamEvent } from './protocol/types.js';
 import { addMessage, createThread, eventually, startBackend, threadIdOf, type Harness } from './testing/harness.js';
+import { conversationSent } from '../../test-support/openai-mock-model.js';
 import { loadGolden, shape } from './testing/golden.js';
 
 describe('chat completions mode (CHATKIT_MODEL_API=chat_completions)', () => {
@@ -24,7 +25,7 @@ describe('chat completions mode (CHATKIT_MODEL_API=chat_completions)', () => {
     ]);
     const threadId = threadIdOf(reply.events);
     await h.call('jon', addMessage(threadId, 'Again'));
-    assert.deepEqual((h.mock.requests.at(-1)!.body as any).messages.slice(1), [
+    assert.deepEqual(conversationSent(h.mock.requests.at(-1)!.body).slice(1), [
       { role: 'user', content: 'Hi' },
       { role: 'assistant', content: 'Hello!' },
       { role: 'user', content: 'Again' },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createThread, startBackend, threadIdOf } from './testing/harness.js';
+import { conversationSent } from '../../test-support/openai-mock-model.js';
 
 const getLocation = {
   name: 'get_location',
@@ -38,12 +39,12 @@ for (const api of ['responses', 'chat_completions'] as const) {
 
         const sent = h.mock.requests.at(-1)!.body as any;
         if (api === 'responses') {
-          assert.deepEqual(sent.input.slice(1), [
+          assert.deepEqual(conversationSent(sent).slice(1), [
             { type: 'function_call', call_id: 'call_42', name: 'get_location', arguments: '{"precision":"city"}' },
             { type: 'function_call_output', call_id: 'call_42', output: '{"city":"Oslo"}' },
           ]);
         } else {
-          assert.deepEqual(sent.messages.slice(2), [
+          assert.deepEqual(conversationSent(sent).slice(2), [
             { role: 'assistant', content: null, tool_calls: [{ id: 'call_42', type: 'function', function: { name: 'get_location', arguments: '{"precision":"city"}' } }] },
             { role: 'tool', tool_call_id: 'call_42', content: '{"city":"Oslo"}' },
           ]);

@@ -6,6 +6,9 @@ const PREFIXES = {
   message: 'msg',
   tool_call: 'tc',
   hidden_context: 'shcx',
+  workflow: 'wf',
+  widget: 'wdg',
+  approval: 'apr',
 } as const;
 
 export function newId(kind: keyof typeof PREFIXES): string {

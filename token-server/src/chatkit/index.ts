@@ -1,21 +1,27 @@
 /**
  * The ChatKit custom backend: `POST /api/chatkit` speaking ChatKit's server protocol per user, with threads in
- * SQLite and replies streamed from an OpenAI-compatible model. The token server mounts `router` at its root.
+ * SQLite and replies from an agent (the Agents SDK on an OpenAI-compatible model, with MCP servers, hosted tools
+ * and the page's client tools). The token server mounts `router` at its root.
  */
 import type express from 'express';
 import type { Logger } from 'pino';
 import type { Authenticate } from '../auth/principal.js';
+import type { ServerKeys } from '../auth/server-keys.js';
 import type { RateLimitStore } from '../stores/store.js';
+import { DEFAULT_AGENT_CONFIG, type AgentConfig, type ClientToolDefinition, type ModelSettings } from './agent/agent-config.js';
+import { AgentRuntime } from './agent/agent-runtime.js';
+import type { AgentSource } from './agent/agent-source.js';
 import { ChatKitHandlers } from './handlers.js';
 import { DEFAULT_LIMITS, type ChatKitLimits } from './limits.js';
-import { createReplyModel } from './model/create-reply-model.js';
-import type { ClientToolDefinition, ModelSettings } from './model/reply-model.js';
+import { createMcpHub } from './mcp/mcp-tools.js';
+import type { McpStatus } from './mcp/mcp-connection.js';
 import { ReplyRunner } from './reply/reply-runner.js';
 import { createChatKitRouter } from './router.js';
 import { openSqliteThreadStore } from './store/sqlite-thread-store.js';
 
+export type { AgentConfig, ClientToolDefinition, HostedToolConfig, ModelSettings } from './agent/agent-config.js';
+export type { AgentContext, AgentSource } from './agent/agent-source.js';
 export type { ChatKitLimits } from './limits.js';
-export type { ClientToolDefinition, ModelSettings } from './model/reply-model.js';
 export { CHATKIT_PATH } from './router.js';
 
 export interface ChatKitBackendOptions {
@@ -27,6 +33,14 @@ export interface ChatKitBackendOptions {
   databasePath: string;
   /** Null when CHATKIT_MODEL / OPENAI_API_KEY are not set: replies then explain what to set. */
   model: ModelSettings | null;
+  /** Tools, MCP servers and their bounds; none by default. */
+  agent?: Partial<AgentConfig>;
+  /** An agent from code (`createApp(config, { agent })`) or `CHATKIT_AGENT_MODULE`; the configured one otherwise. */
+  agentSource?: AgentSource;
+  /** Signs the user tokens forwarded to `forward_user` MCP servers; needed only when one is configured. */
+  serverKeys?: ServerKeys;
+  /** `iss` of forwarded user tokens (`PUBLIC_URL`). */
+  publicUrl?: string;
   limits?: Partial<ChatKitLimits>;
   /** Tools the browser runs (`onClientTool`); offered to the model, which may ask the client to run one. */
   clientTools?: ClientToolDefinition[];
@@ -36,24 +50,49 @@ export interface ChatKitBackend {
   router: express.Router;
   /** True while the database answers (for /readyz). */
   ready(): Promise<boolean>;
+  /** Each MCP server and whether it is connected (for /readyz). */
+  mcpStatus(): McpStatus[];
   close(): Promise<void>;
 }
 
 export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBackend {
   const limits: ChatKitLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const agentConfig: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...options.agent };
   const logger = options.logger.child({ component: 'chatkit' });
   const store = openSqliteThreadStore(options.databasePath);
-  const runner = new ReplyRunner({
-    store,
-    model: options.model ? createReplyModel(options.model, limits.modelTimeoutMs) : null,
-    clientTools: options.clientTools ?? [],
-    limits,
-    logger,
-  });
+  const forwardsUsers = agentConfig.mcpServers.some((server) => server.transport === 'http' && server.forwardUser);
+  if (forwardsUsers && !(options.serverKeys && options.publicUrl))
+    throw new Error('An MCP server with forward_user needs the server keys and PUBLIC_URL (the issuer of the tokens it receives).');
+  const mcp =
+    agentConfig.mcpServers.length > 0
+      ? createMcpHub(agentConfig.mcpServers, {
+          logger,
+          keys: options.serverKeys!,
+          issuer: options.publicUrl ?? '',
+          toolTimeoutMs: agentConfig.toolTimeoutMs,
+          toolOutputMaxChars: agentConfig.toolOutputMaxChars,
+        })
+      : undefined;
+  void mcp?.warmUp();
+  const agents = options.model
+    ? new AgentRuntime({
+        model: options.model,
+        modelTimeoutMs: limits.modelTimeoutMs,
+        config: agentConfig,
+        agent: options.agentSource,
+        mcp,
+        clientTools: options.clientTools ?? [],
+      })
+    : null;
+  const runner = new ReplyRunner({ store, agents, limits, logger });
   const handlers = new ChatKitHandlers(store, runner, limits);
   return {
     router: createChatKitRouter({ authenticate: options.authenticate, rateLimits: options.rateLimits, handlers, limits, logger }),
     ready: () => store.ping().catch(() => false),
-    close: () => store.close(),
+    mcpStatus: () => mcp?.status() ?? [],
+    close: async () => {
+      await mcp?.close();
+      await store.close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addMessage, createThread, startBackend, threadIdOf, type Harness } from './testing/harness.js';
+import { conversationSent } from '../../test-support/openai-mock-model.js';
 import { loadGolden, shape } from './testing/golden.js';
 
 describe('ChatKit protocol against the golden transcript', () => {
@@ -63,7 +64,7 @@ describe('ChatKit protocol against the golden transcript', () => {
     const first = await h.call('alice', createThread('2+2?'));
     const threadId = threadIdOf(first.events);
     await h.call('alice', addMessage(threadId, 'Times two?'));
-    assert.deepEqual((h.mock.requests.at(-1)!.body as any).input, [
+    assert.deepEqual(conversationSent(h.mock.requests.at(-1)!.body), [
       { role: 'user', content: '2+2?' },
       { role: 'assistant', content: 'Four.' },
       { role: 'user', content: 'Times two?' },

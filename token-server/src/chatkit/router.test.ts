@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addMessage, createThread, startBackend, threadIdOf, type Harness } from './testing/harness.js';
+import { conversationSent } from '../../test-support/openai-mock-model.js';
 
 async function raw(h: Harness, init: { body?: string; headers?: Record<string, string> }) {
   const res = await fetch(`${h.url}/api/chatkit`, { method: 'POST', ...init });
@@ -151,7 +152,7 @@ describe('per-user limits', () => {
       h.model.enqueue({ deltas: ['first answer'] }, { deltas: ['second answer'] });
       const threadId = threadIdOf((await h.call('pia', createThread('first question'))).events);
       await h.call('pia', addMessage(threadId, 'second question'));
-      assert.deepEqual((h.mock.requests.at(-1)!.body as any).input, [
+      assert.deepEqual(conversationSent(h.mock.requests.at(-1)!.body), [
         { role: 'assistant', content: 'first answer' },
         { role: 'user', content: 'second question' },
       ]);

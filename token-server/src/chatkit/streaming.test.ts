@@ -3,6 +3,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import type { StreamEvent } from './protocol/types.js';
 import { STOPPED_NOTE } from './reply/reply-runner.js';
 import { API_KEY, addMessage, createThread, eventually, startBackend, threadIdOf, type Harness } from './testing/harness.js';
+import { conversationSent } from '../../test-support/openai-mock-model.js';
 
 async function items(h: Harness, userId: string, threadId: string) {
   return (await h.call(userId, { type: 'items.list', params: { thread_id: threadId, order: 'asc' } })).body.data as any[];
@@ -51,7 +52,7 @@ describe('stopping an answer mid-stream', () => {
       return reply.status === 200 ? reply : undefined;
     });
     assert.equal(next.events.at(-1)!.type, 'thread.item.done');
-    const input = (h.mock.requests.at(-1)!.body as any).input;
+    const input = conversationSent(h.mock.requests.at(-1)!.body);
     assert.deepEqual(input, [
       { role: 'user', content: 'Tell a long story' },
       { role: 'assistant', content: 'Once upon' },

@@ -67,13 +67,44 @@ export interface ClientToolCallItem extends ItemBase {
   output?: unknown;
 }
 
+/** A workflow task as chatkit-python 1.6 serialises a `CustomTask` (null fields omitted). */
+export interface CustomTask {
+  type: 'custom';
+  title?: string;
+  icon?: string;
+  content?: string;
+  status_indicator: 'none' | 'loading' | 'complete';
+}
+
+export interface Workflow {
+  type: 'custom' | 'reasoning';
+  tasks: CustomTask[];
+  summary?: { title: string; icon?: string } | { duration: number };
+  expanded: boolean;
+}
+
+/** Tool work the user sees: one task per tool call. */
+export interface WorkflowItem extends ItemBase {
+  type: 'workflow';
+  workflow: Workflow;
+}
+
+/** A ChatKit widget tree (`Card`, `ListView` or `Basic` at the root); validated where it enters. */
+export type WidgetRoot = { type: 'Card' | 'ListView' | 'Basic'; [key: string]: unknown };
+
+export interface WidgetItem extends ItemBase {
+  type: 'widget';
+  widget: WidgetRoot;
+  copy_text?: string;
+}
+
 /** Context for the model that is stored in the thread but never sent to the client. */
 export interface HiddenContextItem extends ItemBase {
   type: 'sdk_hidden_context';
   content: string;
 }
 
-export type ThreadItem = UserMessageItem | AssistantMessageItem | ClientToolCallItem | HiddenContextItem;
+export type ThreadItem = UserMessageItem | AssistantMessageItem | ClientToolCallItem | WorkflowItem | WidgetItem | HiddenContextItem;
 export type VisibleThreadItem = Exclude<ThreadItem, HiddenContextItem>;
 
 export type AssistantMessageUpdate =
@@ -81,12 +112,17 @@ export type AssistantMessageUpdate =
   | { type: 'assistant_message.content_part.text_delta'; content_index: number; delta: string }
   | { type: 'assistant_message.content_part.done'; content_index: number; content: OutputText };
 
+export type WorkflowUpdate =
+  | { type: 'workflow.task.added'; task_index: number; task: CustomTask }
+  | { type: 'workflow.task.updated'; task_index: number; task: CustomTask };
+
 export type StreamEvent =
   | { type: 'thread.created'; thread: Thread }
   | { type: 'thread.updated'; thread: Thread }
   | { type: 'thread.item.added'; item: VisibleThreadItem }
-  | { type: 'thread.item.updated'; item_id: string; update: AssistantMessageUpdate }
+  | { type: 'thread.item.updated'; item_id: string; update: AssistantMessageUpdate | WorkflowUpdate }
   | { type: 'thread.item.done'; item: VisibleThreadItem }
+  | { type: 'thread.item.replaced'; item: VisibleThreadItem }
   | { type: 'thread.item.removed'; item_id: string }
   | { type: 'stream_options'; stream_options: { allow_cancel: boolean } }
   | { type: 'error'; code: 'stream.error' | 'custom'; message?: string; allow_retry: boolean };

@@ -1,28 +1,30 @@
 /**
- * One assistant turn: sends `stream_options`, streams the model's answer as ChatKit events, stores what is
- * finished, names the thread after its first reply (whatever its outcome), and turns every failure into an `error` event. When the
- * client goes away mid-answer, the model call is aborted, the partial answer is kept and a hidden note tells
- * the next turn that the user stopped it.
+ * One assistant turn's lifecycle: sends `stream_options`, runs the agent (streamed into ChatKit events by
+ * `AgentTurn`), stores what it produced, names the thread after its first reply (whatever its outcome), and turns
+ * every failure into an `error` event. When the client goes away mid-answer, the run is aborted, the partial answer
+ * is kept and a hidden note tells the next turn that the user stopped it. A run that needs the user's approval is
+ * saved with an Approve / Deny widget, and resumed by `resume` when the decision arrives.
  */
 import type { Logger } from 'pino';
 import { APIConnectionTimeoutError, APIError } from 'openai';
+import { MaxTurnsExceededError, type Agent, type StreamedRunResult } from '@openai/agents';
+import { approvalWidgetItem, decidedWidgetItem, type Decision } from '../actions/approvals.js';
+import { AgentTurn } from '../agent/agent-turn.js';
+import { turnContext, type AgentRuntime, type TurnContext } from '../agent/agent-runtime.js';
+import { buildConversation, toAgentInput } from '../agent/conversation.js';
 import { newId, now } from '../ids.js';
 import type { ChatKitLimits } from '../limits.js';
-import { buildConversation } from '../model/conversation.js';
-import { ModelStreamError, type ClientToolDefinition, type ReplyChunk, type ReplyModel } from '../model/reply-model.js';
 import type { EventSink } from '../protocol/sse.js';
-import { toThreadResponse, type ClientToolCallItem, type ThreadItem, type ThreadMetadata } from '../protocol/types.js';
-import { allItems, type ThreadStore } from '../store/thread-store.js';
+import { toThreadResponse, type ThreadItem, type ThreadMetadata, type WidgetItem } from '../protocol/types.js';
+import { allItems, type PendingApproval, type ThreadStore } from '../store/thread-store.js';
 import { titleFromMessage } from '../title.js';
-import { AssistantDraft } from './assistant-draft.js';
 
 export const STOPPED_NOTE = 'The user stopped the previous answer before it finished. Do not continue it unless they ask.';
 
 export interface ReplyDeps {
   store: ThreadStore;
   /** Null when no model is configured: every reply is then an error event saying what to set. */
-  model: ReplyModel | null;
-  clientTools: ClientToolDefinition[];
+  agents: AgentRuntime | null;
   limits: ChatKitLimits;
   logger: Logger;
 }
@@ -37,43 +39,32 @@ export interface ReplyTurn {
 
 class DeadlineError extends Error {}
 
-/**
- * Yields the model's chunks, aborting the upstream call when the first chunk takes longer than `firstMs` or the
- * stream then stays silent for longer than `idleMs`. The SDK's own timeout only covers each attempt's headers.
- */
-async function* withDeadlines(
-  chunks: AsyncIterable<ReplyChunk>,
-  { firstMs, idleMs }: { firstMs: number; idleMs: number },
-  upstream: AbortController,
-): AsyncGenerator<ReplyChunk> {
-  let expired = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (ms: number) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      expired = true;
-      upstream.abort();
+/** Aborts the run when the model stays silent too long; a running tool has its own timeout, so it gets more. */
+class Watchdog {
+  expired = false;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly upstream: AbortController) {}
+
+  arm(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.upstream.abort();
     }, ms);
-  };
-  arm(firstMs);
-  try {
-    for await (const chunk of chunks) {
-      arm(idleMs);
-      yield chunk;
-    }
-  } catch (err) {
-    if (!expired) throw err;
-  } finally {
-    clearTimeout(timer);
   }
-  if (expired) throw new DeadlineError();
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
 }
 
 /** A user-facing sentence for a model failure; never the upstream body. */
 function describeFailure(err: unknown): string {
   if (err instanceof DeadlineError || err instanceof APIConnectionTimeoutError) return 'The model took too long to answer. Please try again.';
   if (err instanceof APIError && err.status !== undefined) return `The model service failed (HTTP ${err.status}). Please try again.`;
-  if (err instanceof ModelStreamError) return 'The model stopped with an error. Please try again.';
+  if (err instanceof APIError) return 'The model stopped with an error. Please try again.';
+  if (err instanceof TypeError && /agent function/.test(err.message)) return 'This chat\'s agent could not be started. Please try again later.';
   return 'The model service could not be reached. Please try again.';
 }
 
@@ -83,14 +74,11 @@ function describeForLog(err: unknown): Record<string, unknown> {
   return { name: (err as Error)?.name ?? typeof err };
 }
 
-function parseArguments(raw: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(raw || '{}');
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through: the client still gets the text the model produced
-  }
-  return { input: raw };
+/** The SDK wraps what the model client threw; the user-facing message depends on the original. */
+function rootCause(err: unknown): unknown {
+  let current = err;
+  for (let depth = 0; depth < 5 && current instanceof Error && !(current instanceof APIError) && current.cause; depth++) current = current.cause;
+  return current;
 }
 
 export class ReplyRunner {
@@ -104,10 +92,48 @@ export class ReplyRunner {
     await this.nameThread(turn, items);
   }
 
-  private async reply(turn: ReplyTurn, items: ThreadItem[]): Promise<void> {
-    const { sink, thread } = turn;
-    const { model } = this.deps;
-    if (!model) {
+  /** Continues a paused run with the user's decision; the approval was taken from the store by the caller. */
+  async resume(turn: ReplyTurn, approval: PendingApproval, decision: Decision): Promise<void> {
+    turn.sink.send({ type: 'stream_options', stream_options: { allow_cancel: true } });
+    const pending = await this.deps.store.getItem(turn.userId, turn.thread.id, approval.widgetItemId);
+    if (pending?.type === 'widget') {
+      const decided = decidedWidgetItem(pending, approval.requests, decision);
+      await this.deps.store.saveItem(turn.userId, decided);
+      turn.sink.send({ type: 'thread.item.replaced', item: decided });
+    }
+    await this.stream(turn, async (agents, context, signal) => {
+      const { agent } = await agents.prepare({ userId: turn.userId, threadId: turn.thread.id, signal });
+      const state = await agents.restore(agent, approval.runState, context);
+      const denied = new Set(decision === 'deny' ? state.getInterruptions().map((item) => (item.rawItem as { callId?: string }).callId ?? '') : []);
+      for (const interruption of state.getInterruptions()) {
+        if (decision === 'approve') state.approve(interruption);
+        else state.reject(interruption);
+      }
+      return { agent, result: await agents.run(agent, state, context, signal), unavailable: [], denied };
+    });
+  }
+
+  private reply(turn: ReplyTurn, items: ThreadItem[]): Promise<void> {
+    return this.stream(turn, async (agents, context, signal) => {
+      const { agent, unavailable } = await agents.prepare({ userId: turn.userId, threadId: turn.thread.id, signal });
+      const input = toAgentInput(buildConversation(items, this.deps.limits.historyCharBudget));
+      if (unavailable.length > 0)
+        input.push({ role: 'user', content: `[Context for the assistant, not shown to the user] These tool services are unavailable right now: ${unavailable.join(', ')}. If the user needs them, say so.` });
+      return { agent, result: await agents.run(agent, input, context, signal), unavailable, denied: new Set<string>() };
+    });
+  }
+
+  private async stream(
+    turn: ReplyTurn,
+    start: (
+      agents: AgentRuntime,
+      context: TurnContext,
+      signal: AbortSignal,
+    ) => Promise<{ agent: Agent<any, any>; result: StreamedRunResult<TurnContext, Agent<any, any>>; unavailable: string[]; denied: ReadonlySet<string> }>,
+  ): Promise<void> {
+    const { sink, thread, userId } = turn;
+    const { agents, limits, logger, store } = this.deps;
+    if (!agents) {
       sink.send({
         type: 'error',
         code: 'custom',
@@ -122,76 +148,80 @@ export class ReplyRunner {
     const forwardClientGone = () => upstream.abort(turn.clientGone.reason);
     if (turn.clientGone.aborted) forwardClientGone();
     else turn.clientGone.addEventListener('abort', forwardClientGone, { once: true });
-    const { signal } = upstream;
-    let draft: AssistantDraft | undefined;
-    let toolCall: ClientToolCallItem | undefined;
+    const { context, reports } = turnContext(userId, thread.id);
+    let denied: ReadonlySet<string> = new Set();
+    const agentTurn = new AgentTurn(thread.id, sink, {
+      clientToolNames: agents.clientToolNames,
+      maxToolCalls: agents.maxToolCalls,
+      reports,
+      get denied() {
+        return denied;
+      },
+      onLimit: () => upstream.abort(),
+      persist: (item) => store.addItem(userId, item),
+    });
+    const watchdog = new Watchdog(upstream);
+    // The first event may take two SDK attempts (one retry) and the backoff between them.
+    watchdog.arm(2 * limits.modelTimeoutMs + 1_000);
+    let result: StreamedRunResult<TurnContext, Agent<any, any>> | undefined;
     try {
-      const chunks = model.stream({
-        conversation: buildConversation(items, this.deps.limits.historyCharBudget),
-        tools: this.deps.clientTools,
-        signal,
-      });
-      const { modelTimeoutMs, modelIdleTimeoutMs } = this.deps.limits;
-      // The first chunk may take two SDK attempts (one retry) and the backoff between them.
-      const deadlines = { firstMs: 2 * modelTimeoutMs + 1_000, idleMs: modelIdleTimeoutMs };
-      for await (const chunk of withDeadlines(chunks, deadlines, upstream)) {
-        if (chunk.type === 'text') {
-          draft ??= new AssistantDraft(thread.id, sink);
-          draft.append(chunk.delta);
-        } else {
-          // One client tool per turn: the client runs it, and its output continues the reply.
-          toolCall = this.pendingToolCall(thread.id, chunk);
-          break;
-        }
+      const started = await start(agents, context, upstream.signal);
+      result = started.result;
+      denied = started.denied;
+      await agentTurn.unavailable(started.unavailable);
+      for await (const event of result) {
+        const toolRunning = event.type === 'run_item_stream_event' && event.name === 'tool_called';
+        watchdog.arm(toolRunning ? agents.toolTimeoutMs + limits.modelIdleTimeoutMs : limits.modelIdleTimeoutMs);
+        await agentTurn.handle(event);
       }
+      await result.completed;
+      if (watchdog.expired) throw new DeadlineError();
+      if (result.error) throw result.error;
     } catch (err) {
-      if (!turn.clientGone.aborted) {
-        this.deps.logger.warn({ failure: describeForLog(err), threadId: thread.id }, 'model reply failed');
-        sink.send({ type: 'error', code: 'custom', message: describeFailure(err), allow_retry: true });
+      if (!turn.clientGone.aborted && !agentTurn.limitReached) {
+        const cause = watchdog.expired ? new DeadlineError() : err instanceof MaxTurnsExceededError ? err : rootCause(err);
+        logger.warn({ failure: describeForLog(cause), threadId: thread.id }, 'model reply failed');
+        // Tool work that happened stays in the thread; a half-written answer does not.
+        await agentTurn.finish('failed');
+        const message =
+          cause instanceof MaxTurnsExceededError ? 'The assistant took too many steps for this answer and was stopped. Please try again.' : describeFailure(cause);
+        sink.send({ type: 'error', code: 'custom', message, allow_retry: true });
         return;
       }
     } finally {
+      watchdog.stop();
       turn.clientGone.removeEventListener('abort', forwardClientGone);
     }
 
-    if (turn.clientGone.aborted) return this.keepStoppedAnswer(turn, draft);
-    if (!draft && !toolCall) {
+    if (turn.clientGone.aborted) {
+      await agentTurn.finish('stopped');
+      await store.addItem(userId, { id: newId('hidden_context'), thread_id: thread.id, created_at: now(), type: 'sdk_hidden_context', content: STOPPED_NOTE });
+      return;
+    }
+    if (agentTurn.limitReached) {
+      await agentTurn.say(`I stopped here: this answer needed more than ${agents.maxToolCalls} tool calls, the most one answer may use.`);
+    } else if (result && result.interruptions.length > 0) {
+      await this.askForApproval(turn, agentTurn, result);
+    } else if (!agentTurn.producedOutput) {
       sink.send({ type: 'error', code: 'custom', message: 'The model returned an empty answer. Please try again.', allow_retry: true });
       return;
     }
-    if (draft) {
-      await this.deps.store.addItem(turn.userId, draft.item());
-      draft.done();
-    }
-    if (toolCall) {
-      await this.deps.store.addItem(turn.userId, toolCall);
-      sink.send({ type: 'thread.item.done', item: toolCall });
-    }
+    await agentTurn.finish('complete');
   }
 
-  private pendingToolCall(threadId: string, chunk: Extract<ReplyChunk, { type: 'tool_call' }>): ClientToolCallItem {
-    return {
-      id: newId('tool_call'),
-      thread_id: threadId,
-      created_at: now(),
-      type: 'client_tool_call',
-      status: 'pending',
-      call_id: chunk.callId || newId('tool_call'),
-      name: chunk.name,
-      arguments: parseArguments(chunk.arguments),
-    };
-  }
-
-  private async keepStoppedAnswer(turn: ReplyTurn, draft: AssistantDraft | undefined): Promise<void> {
-    const { store } = this.deps;
-    if (draft?.hasText) await store.addItem(turn.userId, draft.item());
-    await store.addItem(turn.userId, {
-      id: newId('hidden_context'),
-      thread_id: turn.thread.id,
-      created_at: now(),
-      type: 'sdk_hidden_context',
-      content: STOPPED_NOTE,
+  private async askForApproval(turn: ReplyTurn, agentTurn: AgentTurn, result: StreamedRunResult<TurnContext, Agent<any, any>>): Promise<void> {
+    const approvalId = newId('approval');
+    const requests = agentTurn.approvals.map(({ toolName, arguments: args }) => ({ toolName, arguments: args }));
+    const widget: WidgetItem = approvalWidgetItem(turn.thread.id, approvalId, requests);
+    await this.deps.store.savePendingApproval(turn.userId, {
+      id: approvalId,
+      threadId: turn.thread.id,
+      widgetItemId: widget.id,
+      runState: result.state.toString(),
+      requests,
+      createdAt: now(),
     });
+    await agentTurn.add(widget);
   }
 
   private async nameThread(turn: ReplyTurn, items: ThreadItem[]): Promise<void> {
@@ -203,5 +233,4 @@ export class ReplyRunner {
     await this.deps.store.updateThread(turn.userId, thread);
     turn.sink.send({ type: 'thread.updated', thread: toThreadResponse(thread) });
   }
-
 }

@@ -65,7 +65,7 @@ describe('the SQLite thread store on disk', () => {
     await store.createThread('rae', { id: 'thr_old', created_at: new Date().toISOString(), status: { type: 'active' }, metadata: {} });
     await store.close();
     const db = new DatabaseSync(path);
-    db.exec('DROP TABLE feedback');
+    db.exec('DROP TABLE pending_approvals; DROP TABLE feedback');
     db.exec('PRAGMA user_version = 1');
     db.close();
 

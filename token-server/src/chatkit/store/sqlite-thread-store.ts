@@ -7,7 +7,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
-import { UnknownCursorError, type PageQuery, type ThreadStore } from './thread-store.js';
+import { UnknownCursorError, type PageQuery, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 /** Each entry moves the schema from version i to i + 1. Append only; never edit a shipped migration. */
 const MIGRATIONS: string[] = [
@@ -30,6 +30,12 @@ const MIGRATIONS: string[] = [
      item_id TEXT PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
      kind TEXT NOT NULL,
      created_at TEXT NOT NULL
+   );`,
+  `CREATE TABLE pending_approvals (
+     id TEXT PRIMARY KEY,
+     thread_id TEXT NOT NULL REFERENCES threads (id) ON DELETE CASCADE,
+     user_id TEXT NOT NULL,
+     data TEXT NOT NULL
    );`,
 ];
 
@@ -99,6 +105,11 @@ export function openSqliteThreadStore(path: string): ThreadStore {
        SELECT id, ?, ? FROM items WHERE id = ? AND thread_id = ? AND user_id = ?
        ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind, created_at = excluded.created_at`,
     ),
+  };
+  const approvals = {
+    insert: db.prepare('INSERT INTO pending_approvals (id, thread_id, user_id, data) VALUES (?, ?, ?, ?)'),
+    // One statement, so two answers racing for the same approval cannot both get it.
+    take: db.prepare('DELETE FROM pending_approvals WHERE id = ? AND thread_id = ? AND user_id = ? RETURNING data'),
   };
   const threadPages = {
     asc: db.prepare('SELECT seq, id, data FROM threads WHERE user_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?'),
@@ -177,6 +188,13 @@ export function openSqliteThreadStore(path: string): ThreadStore {
       inTransaction(db, () => {
         for (const itemId of itemIds) q.upsertFeedback.run(kind, at, itemId, threadId, userId);
       });
+    },
+    async savePendingApproval(userId, approval) {
+      approvals.insert.run(approval.id, approval.threadId, userId, JSON.stringify(approval));
+    },
+    async takePendingApproval(userId, threadId, approvalId) {
+      const row = get<{ data: string }>(approvals.take, approvalId, threadId, userId);
+      return row ? (JSON.parse(row.data) as PendingApproval) : undefined;
     },
     async ping() {
       return db.prepare('SELECT 1 AS ok').get() !== undefined;

@@ -19,6 +19,22 @@ export class UnknownCursorError extends Error {
   }
 }
 
+/**
+ * A paused agent run waiting for the user's Approve or Deny: the serialised run state and the widget that asks.
+ * It belongs to one user and one thread, and is taken at most once.
+ */
+export interface PendingApproval {
+  id: string;
+  threadId: string;
+  /** The approval widget item, replaced by its decided form when the answer arrives. */
+  widgetItemId: string;
+  /** The Agents SDK's `RunState` as a string: what resumes the run, even after a restart. */
+  runState: string;
+  /** What the widget asks about, to draw its decided form. */
+  requests: { toolName: string; arguments: string }[];
+  createdAt: string;
+}
+
 export interface ThreadStore {
   createThread(userId: string, thread: ThreadMetadata): Promise<void>;
   getThread(userId: string, threadId: string): Promise<ThreadMetadata | undefined>;
@@ -39,6 +55,10 @@ export interface ThreadStore {
   countItems(userId: string, threadId: string): Promise<number>;
   /** Records a thumbs up/down on items of this user's thread; ids that name no such item are ignored. */
   addFeedback(userId: string, threadId: string, itemIds: string[], kind: 'positive' | 'negative'): Promise<void>;
+
+  savePendingApproval(userId: string, approval: PendingApproval): Promise<void>;
+  /** Removes and returns the approval when it is this user's and this thread's; undefined when not (or taken). */
+  takePendingApproval(userId: string, threadId: string, approvalId: string): Promise<PendingApproval | undefined>;
 
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,8 +1,11 @@
 /**
- * The thread as the model sees it: a provider-neutral list of turns, built from stored items and cut to a
- * character budget by dropping the oldest turns first.
+ * The thread as the model sees it: a list of turns built from stored items and cut to a character budget by
+ * dropping the oldest turns first, then written as the Agents SDK's input items.
  */
-import type { ThreadItem, UserMessageItem } from '../protocol/types.js';
+import type { AgentInputItem } from '@openai/agents';
+import type { ThreadItem, UserMessageItem, WorkflowItem } from '../protocol/types.js';
+
+const CONTEXT_PREFIX = '[Context for the assistant, not shown to the user]';
 
 export type ConversationTurn =
   | { kind: 'message'; role: 'user' | 'assistant'; text: string }
@@ -33,8 +36,15 @@ function toTurn(item: ThreadItem): ConversationTurn | undefined {
         output: JSON.stringify(item.output ?? null),
       };
     case 'sdk_hidden_context':
-      return { kind: 'message', role: 'user', text: `[Context for the assistant, not shown to the user] ${item.content}` };
+      return { kind: 'message', role: 'user', text: `${CONTEXT_PREFIX} ${item.content}` };
+    case 'workflow':
+      // Tool work of an earlier turn: what ran and how it ended, so a later turn can refer to it.
+      return { kind: 'message', role: 'user', text: `${CONTEXT_PREFIX} Tools used in that answer: ${describeTasks(item)}` };
   }
+}
+
+function describeTasks(item: WorkflowItem): string {
+  return item.workflow.tasks.map((task) => [task.title, task.content].filter(Boolean).join(': ')).join('; ');
 }
 
 function size(turn: ConversationTurn): number {
@@ -56,4 +66,17 @@ export function buildConversation(items: ThreadItem[], budgetChars: number): Con
     used += size(turn);
   }
   return kept.reverse();
+}
+
+/** The turns as Agents SDK input items (the SDK writes them for the Responses or Chat Completions API). */
+export function toAgentInput(turns: ConversationTurn[]): AgentInputItem[] {
+  return turns.flatMap((turn): AgentInputItem[] => {
+    if (turn.kind === 'tool_call')
+      return [
+        { type: 'function_call', callId: turn.callId, name: turn.name, arguments: turn.arguments, status: 'completed' },
+        { type: 'function_call_result', callId: turn.callId, name: turn.name, status: 'completed', output: { type: 'text', text: turn.output } },
+      ];
+    if (turn.role === 'user') return [{ role: 'user', content: turn.text }];
+    return [{ role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: turn.text }] }];
+  });
 }
