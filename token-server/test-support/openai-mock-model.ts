@@ -180,8 +180,8 @@ export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo
       return untilClosed(res);
     }
     const calls = [...(script.toolCall ? [script.toolCall] : []), ...(script.toolCalls ?? [])].map((call, index) => ({
-      callId: index === 0 ? 'call_mock' : `call_mock_${index}`,
       ...call,
+      callId: call.callId ?? (index === 0 ? 'call_mock' : `call_mock_${index}`),
     }));
     calls.forEach((call, index) => dialect.toolCall(send, call, index));
     dialect.finish(send, deltas.join(''), calls);

@@ -9,6 +9,7 @@ import type { JsonRequest, StreamingRequest } from './protocol/parse-request.js'
 import type { UserMessageInputParams } from './protocol/schemas.js';
 import type { EventSink } from './protocol/sse.js';
 import { isHidden, toThreadResponse, type Page, type ThreadMetadata, type UserMessageItem } from './protocol/types.js';
+import { readApprovalAction } from './actions/approvals.js';
 import type { ReplyRunner } from './reply/reply-runner.js';
 import { UnknownCursorError, allItems, type PageQuery, type ThreadStore } from './store/thread-store.js';
 
@@ -117,11 +118,24 @@ export class ChatKitHandlers {
         });
       }
       case 'threads.custom_action': {
-        await this.ownThread(userId, request.params.thread_id);
-        return async (sink) => {
-          sink.send({ type: 'stream_options', stream_options: { allow_cancel: false } });
-          sink.send({ type: 'error', code: 'custom', message: 'Custom actions are not supported by this server.', allow_retry: false });
-        };
+        const thread = await this.ownThread(userId, request.params.thread_id);
+        const answer = readApprovalAction(request.params.action);
+        if (!answer)
+          return async (sink) => {
+            sink.send({ type: 'stream_options', stream_options: { allow_cancel: false } });
+            sink.send({ type: 'error', code: 'custom', message: 'This action is not supported by this server.', allow_retry: false });
+          };
+        await this.checkRoom(userId, thread.id);
+        return this.locked(thread.id, async (sink, clientGone) => {
+          // Taken once, by its own user in its own thread: a replayed or foreign decision finds nothing.
+          const approval = await this.store.takePendingApproval(userId, thread.id, answer.approvalId);
+          if (!approval) {
+            sink.send({ type: 'stream_options', stream_options: { allow_cancel: false } });
+            sink.send({ type: 'error', code: 'custom', message: 'This request was already answered, or is no longer waiting for an answer.', allow_retry: false });
+            return;
+          }
+          await this.runner.resume({ userId, thread, sink, clientGone }, approval, answer.decision);
+        });
       }
       case 'threads.add_structured_input': {
         const thread = await this.ownThread(userId, request.params.thread_id);

@@ -187,7 +187,7 @@ describe('request types this backend does not offer', () => {
     assert.equal(items.body.data.length, 2);
   });
 
-  test('when a custom action is sent, the stream says custom actions are not supported', async () => {
+  test('when a custom action this server does not know is sent, the stream says it is not supported', async () => {
     const reply = await h.call('bob', { type: 'threads.custom_action', params: { thread_id: threadId, action: { type: 'approve' } } });
     assert.deepEqual(reply.events.map((e) => e.type), ['stream_options', 'error']);
     const error = reply.events[1]!;

@@ -13,7 +13,8 @@ import { HttpError } from '../../http/errors.js';
 import { createMemoryStores } from '../../stores/memory-store.js';
 import { startOpenAIMock, type OpenAIMock } from '../../../test-support/openai-mock.js';
 import { scriptedModel, type ModelScript, type ScriptedModel } from '../../../test-support/openai-mock-model.js';
-import { createChatKitBackend, type ChatKitBackend, type ChatKitLimits, type ClientToolDefinition } from '../index.js';
+import { createServerKeys, jwksRoutes, JWKS_PATH, type ServerKeys } from '../../auth/server-keys.js';
+import { createChatKitBackend, type AgentConfig, type AgentSource, type ChatKitBackend, type ChatKitLimits, type ClientToolDefinition } from '../index.js';
 import type { StreamEvent } from '../protocol/types.js';
 
 export const API_KEY = 'sk-test-canary-0123456789';
@@ -39,7 +40,18 @@ export interface BackendOptions {
   limits?: Partial<ChatKitLimits>;
   clientTools?: ClientToolDefinition[];
   defaultScript?: ModelScript;
+  /**
+   * The agent's tools and bounds, made once the harness listens: MCP servers that verify forwarded tokens need
+   * its JWKS URL (`{url}/.well-known/jwks.json`).
+   */
+  agent?: (harness: { url: string; jwksUrl: string }) => Promise<Partial<AgentConfig>> | Partial<AgentConfig>;
+  agentSource?: AgentSource;
+  /** The server's signing key (the same one across a restart keeps forwarded tokens verifiable). */
+  signingKey?: Uint8Array;
 }
+
+/** `iss` of the tokens the harness forwards to MCP servers (its stand-in for PUBLIC_URL). */
+export const HARNESS_PUBLIC_URL = 'http://chat.test';
 
 export interface Reply {
   status: number;
@@ -69,6 +81,7 @@ export interface Harness {
   mock: OpenAIMock;
   model: ScriptedModel;
   backend: ChatKitBackend;
+  serverKeys: ServerKeys;
   logs(): string;
   tokenFor(userId: string, kind?: 'user' | 'visitor'): Promise<string>;
   /** POSTs a ChatKit request as `userId` (a string body is sent as is). */
@@ -97,6 +110,14 @@ export async function startBackend(options: BackendOptions = {}, shared?: { mock
   const secret = randomBytes(32);
   const lines: string[] = [];
   const api = options.api === undefined ? 'responses' : options.api;
+  const serverKeys = await createServerKeys(options.signingKey ?? randomBytes(32), { now: () => Date.now() });
+  // Listen first: the agent's MCP servers may need this server's JWKS URL.
+  const app = express();
+  let handler: express.RequestHandler = (_req, res) => void res.status(503).end();
+  app.use(jwksRoutes(serverKeys));
+  app.use((req, res, next) => handler(req, res, next));
+  const { server, url } = await listen(app);
+  const agent = await options.agent?.({ url, jwksUrl: `${url}${JWKS_PATH}` });
   const backend = createChatKitBackend({
     authenticate: hs256Authenticate(secret),
     rateLimits: createMemoryStores({ clock: { now: () => Date.now() } }).rateLimits,
@@ -105,10 +126,12 @@ export async function startBackend(options: BackendOptions = {}, shared?: { mock
     model: api && { apiKey: API_KEY, baseURL: mock.baseURL, model: 'mock-model', instructions: 'Be brief.', api },
     limits: { modelTimeoutMs: 2_000, modelIdleTimeoutMs: 2_000, ...options.limits },
     clientTools: options.clientTools,
+    agent,
+    agentSource: options.agentSource,
+    serverKeys,
+    publicUrl: HARNESS_PUBLIC_URL,
   });
-  const app = express();
-  app.use(backend.router);
-  const { server, url } = await listen(app);
+  handler = backend.router;
 
   const tokenFor = (userId: string, kind: 'user' | 'visitor' = 'user') =>
     new SignJWT({ kind }).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setExpirationTime('5m').sign(secret);
@@ -130,6 +153,7 @@ export async function startBackend(options: BackendOptions = {}, shared?: { mock
     mock,
     model,
     backend,
+    serverKeys,
     logs: () => lines.join(''),
     tokenFor,
     async call(userId, body, headers) {
