@@ -88,7 +88,7 @@ export class AgentTurn {
       case 'tool_called':
         return this.toolCalled(raw);
       case 'tool_output':
-        return await this.toolOutput(raw.callId ?? '', event.item.type === 'tool_call_output_item' ? (event.item as { output?: unknown }).output : raw.output);
+        return await this.toolOutput(raw.callId ?? '', raw.name, event.item.type === 'tool_call_output_item' ? (event.item as { output?: unknown }).output : raw.output);
       case 'tool_approval_requested': {
         const callId = raw.callId ?? raw.id ?? '';
         const toolName = raw.name ?? this.names.get(callId) ?? 'a tool';
@@ -152,8 +152,9 @@ export class AgentTurn {
     workflow.start(callId, toolName, describeArguments(raw.arguments));
   }
 
-  private async toolOutput(callId: string, output: unknown): Promise<void> {
-    const toolName = this.names.get(callId) ?? 'a tool';
+  private async toolOutput(callId: string, name: string | undefined, output: unknown): Promise<void> {
+    // A run resumed after an approval reports outputs of calls it did not announce: the result names its tool.
+    const toolName = this.names.get(callId) ?? name ?? 'a tool';
     if (this.options.clientToolNames.has(toolName) || this.limitReached) return;
     const workflow = await this.openWorkflow();
     if (this.options.denied?.has(callId)) return workflow.failed(callId, toolName, 'You denied this action, so it did not run.');
