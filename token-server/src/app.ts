@@ -11,12 +11,14 @@ import type { ClientOptions } from 'openai';
 import type { DestinationStream, Logger } from 'pino';
 import { createAuthenticate } from './auth/authenticate.js';
 import type { Authenticate } from './auth/principal.js';
+import { createServerKeys, jwksRoutes } from './auth/server-keys.js';
 import { loadSigningKey } from './auth/signing-key.js';
 import { createUserTokenVerifier } from './auth/user-tokens.js';
 import { createVisitorTokens } from './auth/visitor-tokens.js';
-import { createChatKitBackend } from './chatkit/index.js';
+import { loadAgentModule } from './chatkit/agent/agent-source.js';
+import { createChatKitBackend, type AgentSource } from './chatkit/index.js';
 import { systemClock, type Clock } from './clock.js';
-import { hostedEnabled, modelEnabled, type Config } from './config.js';
+import { ConfigError, hostedEnabled, modelEnabled, type Config } from './config.js';
 import { healthRoutes, type Feature } from './health/routes.js';
 import { createHostedSessions } from './hosted/hosted-sessions.js';
 import { hostedRoutes } from './hosted/routes.js';
@@ -45,6 +47,11 @@ export interface AppDeps {
   widgetDir?: string;
   /** The ChatKit backend's SQLite file; default `DATA_DIR/chatkit.sqlite` (`:memory:` in tests). */
   chatkitDatabasePath?: string;
+  /**
+   * The agent behind the ChatKit backend, from code: an Agents SDK `Agent` or `(context) => Agent`. Takes the place
+   * of `CHATKIT_AGENT_MODULE` and of the agent built from `CHATKIT_MODEL` / `CHATKIT_INSTRUCTIONS`.
+   */
+  agent?: AgentSource;
 }
 
 export interface App {
@@ -71,7 +78,17 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const { limits } = config;
 
   const userTokens = config.userAuth && createUserTokenVerifier(config.userAuth, { fetch: deps.fetch ?? fetch, clock, logger });
-  const visitors = createVisitorTokens(loadSigningKey(config), clock);
+  const signingKey = loadSigningKey(config);
+  const visitors = createVisitorTokens(signingKey, clock);
+  const serverKeys = await createServerKeys(signingKey, clock);
+  const modulePath = config.chatkit.agent.modulePath;
+  const agentSource =
+    deps.agent ??
+    (modulePath
+      ? await loadAgentModule(modulePath).catch((err: Error) => {
+          throw new ConfigError('CHATKIT_AGENT_MODULE', `(${modulePath}) ${err.message}`);
+        })
+      : undefined);
   const { authenticate, authenticateUser } = createAuthenticate({ users: userTokens, visitors, maxTokenBytes: limits.maxTokenBytes });
 
   const hostedSessions = hostedEnabled(config)
@@ -101,6 +118,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
           api: config.chatkit.modelApi,
         }
       : null,
+    agent: config.chatkit.agent,
+    agentSource,
+    serverKeys,
+    publicUrl: config.publicUrl,
   });
   if (config.redisUrl) logger.warn('REDIS_URL is set, but this build keeps bindings and rate limits in memory (one instance only).');
 
@@ -119,8 +140,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         chatkit_store: () => chatkitBackend.ready(),
         ...(userTokens && { user_auth_keys: () => userTokens.ready() }),
       },
+      // Reported, not required: chat works without a tool server, so one being down must not take the server out.
+      details: { mcp_servers: () => chatkitBackend.mcpStatus() },
     }),
   );
+  app.use(jwksRoutes(serverKeys));
   app.use(widgetFileRoutes(deps.widgetDir ?? DEFAULT_WIDGET_DIR));
 
   app.use('/api', (_req, res, next) => {
@@ -186,6 +210,10 @@ export function describeFeatures(config: Config): Record<string, Feature> {
     hosted_sessions: feature(hostedEnabled(config), 'set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID'),
     public_access: feature(config.publicKeys.length > 0, 'set PUBLIC_KEYS'),
     custom_backend_model: feature(modelEnabled(config), 'set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible provider)'),
+    agent_tools: feature(
+      config.chatkit.agent.mcpServers.length > 0 || config.chatkit.agent.hostedTools.length > 0 || Boolean(config.chatkit.agent.modulePath),
+      'set CHATKIT_MCP_SERVERS, CHATKIT_HOSTED_TOOLS or CHATKIT_AGENT_MODULE',
+    ),
     shared_store: feature(false, 'not available in this build: bindings and rate limits live in memory'),
   };
 }

@@ -7,6 +7,8 @@
 import { createPublicKey } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_AGENT_CONFIG, parseHostedTools, type AgentConfig } from './chatkit/agent/agent-config.js';
+import { parseMcpServers } from './chatkit/mcp/mcp-config.js';
 import { normalizeOrigin } from './http/origin.js';
 import { parsePublicKeys, type PublicKeyEntry } from './public-access/public-keys.js';
 
@@ -54,6 +56,8 @@ export interface Config {
     instructions: string;
     modelApi: 'responses' | 'chat_completions';
     domainKey?: string;
+    /** Tools, MCP servers, an agent module and their bounds (section 5.1). */
+    agent: AgentConfig;
   };
   /** Publishable keys with their allowed origins; empty when public access is off. */
   publicKeys: PublicKeyEntry[];
@@ -198,6 +202,35 @@ function readUserAuth(env: Env): UserAuthConfig | undefined {
   return { source, issuer: value(env, 'AUTH_ISSUER'), audience: audience?.length ? audience : undefined, algorithms };
 }
 
+/** `CHATKIT_MCP_SERVERS`, `CHATKIT_HOSTED_TOOLS`, `CHATKIT_AGENT_MODULE` and the tool bounds. */
+function readAgent(env: Env, modelApi: 'responses' | 'chat_completions', publicUrl: string | undefined): AgentConfig {
+  const wrap = <T>(name: string, read: () => T): T => {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      throw new ConfigError(name, (err as Error).message);
+    }
+  };
+  const mcpRaw = value(env, 'CHATKIT_MCP_SERVERS');
+  const mcpServers = mcpRaw ? wrap('CHATKIT_MCP_SERVERS', () => parseMcpServers(mcpRaw, env)) : [];
+  if (mcpServers.some((server) => server.transport === 'http' && server.forwardUser) && !publicUrl)
+    throw new ConfigError('PUBLIC_URL', 'must be set when an MCP server in CHATKIT_MCP_SERVERS has forward_user: it is the issuer (iss) of the tokens that server verifies.');
+  const hostedRaw = value(env, 'CHATKIT_HOSTED_TOOLS');
+  const hostedTools = hostedRaw ? wrap('CHATKIT_HOSTED_TOOLS', () => parseHostedTools(hostedRaw)) : [];
+  if (hostedTools.length > 0 && modelApi !== 'responses')
+    throw new ConfigError('CHATKIT_HOSTED_TOOLS', 'needs CHATKIT_MODEL_API=responses: OpenAI runs hosted tools only on the Responses API.');
+  const modulePath = value(env, 'CHATKIT_AGENT_MODULE');
+  return {
+    mcpServers,
+    hostedTools,
+    modulePath: modulePath && resolve(modulePath),
+    maxToolCalls: parse(env, 'CHATKIT_MAX_TOOL_CALLS', integer(1, 100, DEFAULT_AGENT_CONFIG.maxToolCalls)),
+    toolTimeoutMs: parse(env, 'CHATKIT_TOOL_TIMEOUT_MS', integer(100, 600_000, DEFAULT_AGENT_CONFIG.toolTimeoutMs)),
+    toolOutputMaxChars: parse(env, 'CHATKIT_TOOL_OUTPUT_MAX_CHARS', integer(100, 1_000_000, DEFAULT_AGENT_CONFIG.toolOutputMaxChars)),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const publicKeys = (() => {
     const raw = value(env, 'PUBLIC_KEYS');
@@ -207,10 +240,12 @@ export function loadConfig(env: Env = process.env): Config {
     return parsed;
   })();
 
+  const publicUrl = parse(env, 'PUBLIC_URL', httpUrl('the base URL browsers reach this server at').optional());
+  const modelApi = parse(env, 'CHATKIT_MODEL_API', z.enum(['responses', 'chat_completions'], 'must be responses or chat_completions.').optional()) ?? 'responses';
   return {
     host: value(env, 'HOST') ?? '127.0.0.1',
     port: parse(env, 'PORT', integer(0, 65535, 8787)),
-    publicUrl: parse(env, 'PUBLIC_URL', httpUrl('the base URL browsers reach this server at').optional()),
+    publicUrl,
     allowedOrigins: parse(env, 'ALLOWED_ORIGINS', originList),
     trustProxy: parse(
       env,
@@ -239,8 +274,9 @@ export function loadConfig(env: Env = process.env): Config {
       backend: parse(env, 'CHATKIT_BACKEND', z.enum(['custom', 'hosted'], 'must be custom or hosted.').optional()) ?? 'custom',
       model: value(env, 'CHATKIT_MODEL') ?? 'gpt-4.1-mini',
       instructions: value(env, 'CHATKIT_INSTRUCTIONS') ?? 'You are a helpful assistant.',
-      modelApi: parse(env, 'CHATKIT_MODEL_API', z.enum(['responses', 'chat_completions'], 'must be responses or chat_completions.').optional()) ?? 'responses',
+      modelApi,
       domainKey: value(env, 'CHATKIT_DOMAIN_KEY'),
+      agent: readAgent(env, modelApi, publicUrl),
     },
     publicKeys,
     redisUrl: parse(

@@ -140,6 +140,7 @@ const chatCompletions: Dialect = {
 
 export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo!'] }): ScriptedModel {
   const queue: ModelScript[] = [];
+  let answered = 0;
   let hangWaiters: Array<() => void> = [];
 
   const play = (dialect: Dialect) => async ({ res }: { res: ServerResponse }): Promise<void> => {
@@ -181,7 +182,8 @@ export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo
     }
     const calls = [...(script.toolCall ? [script.toolCall] : []), ...(script.toolCalls ?? [])].map((call, index) => ({
       ...call,
-      callId: call.callId ?? (index === 0 ? 'call_mock' : `call_mock_${index}`),
+      // Unique per answer, as a real model's are (the Agents SDK treats a repeated id as the same call).
+      callId: call.callId ?? `call_mock_${++answered}_${index}`,
     }));
     calls.forEach((call, index) => dialect.toolCall(send, call, index));
     dialect.finish(send, deltas.join(''), calls);

@@ -14,9 +14,11 @@ export interface ReadinessChecks {
   features: Record<string, Feature>;
   /** Named checks that must pass for the server to be ready (stores, key sources). */
   checks: Record<string, () => Promise<boolean>>;
+  /** Named reports shown with the answer that do not decide readiness (e.g. each MCP server's state). */
+  details?: Record<string, () => unknown>;
 }
 
-export function healthRoutes({ features, checks }: ReadinessChecks): Router {
+export function healthRoutes({ features, checks, details = {} }: ReadinessChecks): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -29,7 +31,8 @@ export function healthRoutes({ features, checks }: ReadinessChecks): Router {
       }),
     );
     const ready = Object.values(results).every((r) => r === 'ok');
-    res.status(ready ? 200 : 503).json({ ready, checks: results, features });
+    const reports = Object.fromEntries(Object.entries(details).map(([name, report]) => [name, report()]));
+    res.status(ready ? 200 : 503).json({ ready, checks: results, features, ...reports });
   });
   return router;
 }

@@ -196,7 +196,8 @@ export class McpUnavailableError extends Error {
   }
 }
 
-function isTransportFailure(err: unknown): boolean {
+/** The call never got an answer: the server is down or the connection broke (not a tool-level error). */
+export function isTransportFailure(err: unknown): boolean {
   const name = (err as Error)?.name;
   return name === 'TypeError' || name === 'AbortError' || name === 'TimeoutError' || /ECONNREFUSED|ECONNRESET|fetch failed|closed/i.test(String((err as Error)?.message));
 }

@@ -8,7 +8,7 @@ import { tool, type FunctionTool, type RunContext } from '@openai/agents';
 import type { Logger } from 'pino';
 import type { ServerKeys } from '../../auth/server-keys.js';
 import type { McpServerConfig } from './mcp-config.js';
-import { McpConnection, type McpStatus } from './mcp-connection.js';
+import { isTransportFailure, McpConnection, type McpStatus } from './mcp-connection.js';
 
 /** What a tool call reports beside its output: a widget to show, or why it failed. */
 export interface ToolReport {
@@ -53,8 +53,8 @@ export function truncateForModel(text: string, max: number): string {
 function describeCallFailure(server: string, err: unknown): string {
   const name = (err as Error)?.name;
   const message = String((err as Error)?.message ?? '');
-  if (name === 'McpUnavailableError') return `The ${server} service cannot be reached.`;
   if (/timed out|timeout/i.test(message) || name === 'TimeoutError') return `The ${server} service took too long to answer.`;
+  if (name === 'McpUnavailableError' || isTransportFailure(err)) return `The ${server} service cannot be reached.`;
   return `The ${server} service failed to run this tool.`;
 }
 
