@@ -8,7 +8,8 @@ import { createApp, describeFeatures, type AppDeps } from '../token-server/src/a
 import { ConfigError, loadConfig } from '../token-server/src/config.js';
 import { closeGracefully, listen } from '../token-server/src/http/listen.js';
 import { createDemoApp } from './demo-app.js';
-import { DEMO_PUBLIC_KEY, demoOrigins, readDemoSettings, tokenServerEnvironment, usesDemoIdentity, type DemoAddresses } from './demo-settings.js';
+import { DEMO_PUBLIC_KEY, demoOrigins, readDemoSettings, tokenServerEnvironment, usesDemoIdentity, usesDemoTools, type DemoAddresses } from './demo-settings.js';
+import { startTodoMcpServer, type TodoServer } from './mcp-todos/todo-mcp-server.js';
 import { loadOrCreateIdentityKeys } from './identity/identity-keys.js';
 import { DemoIdentityProvider } from './identity/identity-provider.js';
 import { identityRoutes } from './identity/identity-routes.js';
@@ -58,13 +59,14 @@ export async function startDemoServer(env: Env, deps: AppDeps = {}): Promise<Dem
     await closeGracefully(main.server, 0);
     throw err;
   });
-  const addresses: DemoAddresses = {
-    siteUrl: env.PUBLIC_URL?.trim().replace(/\/+$/, '') || `http://localhost:${new URL(main.url).port}`,
-    secondOriginUrl: `http://localhost:${new URL(second.url).port}`,
-    loopbackUrl: loopback(main.url),
-  };
+  const siteUrl = env.PUBLIC_URL?.trim().replace(/\/+$/, '') || `http://localhost:${new URL(main.url).port}`;
+  const loopbackUrl = loopback(main.url);
+  let todos: TodoServer | undefined;
 
   try {
+    // The agent's demo tool: a to-do list per user, acting only on the token this server forwards for that user.
+    if (usesDemoTools(env)) todos = await startTodoMcpServer({ jwksUrl: `${loopbackUrl}/.well-known/jwks.json`, issuer: siteUrl });
+    const addresses: DemoAddresses = { siteUrl, secondOriginUrl: `http://localhost:${new URL(second.url).port}`, loopbackUrl, todoMcpUrl: todos?.url };
     const config = loadConfig(tokenServerEnvironment(env, settings, addresses));
     const tokenServer = await createApp(config, deps);
     const provider = new DemoIdentityProvider(await loadOrCreateIdentityKeys(config.dataDir), addresses.siteUrl);
@@ -109,11 +111,12 @@ export async function startDemoServer(env: Env, deps: AppDeps = {}): Promise<Dem
       async close(deadlineMs) {
         const clean = await Promise.all([closeGracefully(main.server, deadlineMs), closeGracefully(second.server, deadlineMs)]);
         await tokenServer.close();
+        await todos?.close();
         return clean.every(Boolean);
       },
     };
   } catch (err) {
-    await Promise.all([closeGracefully(main.server, 0), closeGracefully(second.server, 0)]);
+    await Promise.all([closeGracefully(main.server, 0), closeGracefully(second.server, 0), todos?.close()]);
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readDemoSettings, tokenServerEnvironment, type DemoAddresses } from './demo-settings.js';
+import { readDemoSettings, tokenServerEnvironment, usesDemoTools, type DemoAddresses } from './demo-settings.js';
 
 const addresses: DemoAddresses = {
   siteUrl: 'http://localhost:8787',
@@ -33,6 +33,14 @@ describe('the token server environment npm start builds', () => {
     assert.equal(env.AUTH_JWKS_URL, undefined);
     assert.equal(env.AUTH_ISSUER, undefined);
     assert.equal(env.AUTH_ALGORITHMS, undefined);
+  });
+
+  test('with the demo to-do server running, the agent uses it with forwarded user tokens and asks before deleting', () => {
+    const env = tokenServerEnvironment({}, readDemoSettings({}), { ...addresses, todoMcpUrl: 'http://127.0.0.1:45678/mcp' });
+    assert.deepEqual(JSON.parse(env.CHATKIT_MCP_SERVERS!), [{ name: 'todos', url: 'http://127.0.0.1:45678/mcp', forward_user: true, require_approval: ['delete_todo'] }]);
+    assert.match(env.CHATKIT_INSTRUCTIONS!, /to-do list/);
+    assert.equal(usesDemoTools({}), true);
+    assert.equal(usesDemoTools({ CHATKIT_MCP_SERVERS: '[]' }), false, 'servers of one\'s own replace the demo\'s');
   });
 
   test('PORT is where the server really listens, even when the environment asked for any free port', () => {

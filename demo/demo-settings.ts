@@ -28,7 +28,13 @@ export interface DemoAddresses {
   secondOriginUrl: string;
   /** How the server reaches itself (the token server fetches the demo's JWKS here). */
   loopbackUrl: string;
+  /** The demo's to-do MCP server, when it runs (not when CHATKIT_MCP_SERVERS names servers of one's own). */
+  todoMcpUrl?: string;
 }
+
+/** What the demo agent is told when the demo's to-do server is its tool. */
+export const DEMO_INSTRUCTIONS =
+  "You are the chat-kit-widget demo assistant. Keep answers short. You can manage the user's to-do list: add_todo adds an item, list_todos shows the list (the user sees it as a widget, so do not repeat it item by item), delete_todo deletes one by its number (the user is asked to approve first).";
 
 function present(env: Env, name: string): string | undefined {
   return env[name]?.trim() || undefined;
@@ -78,6 +84,11 @@ export function tokenServerEnvironment(env: Env, settings: DemoSettings, address
     PUBLIC_KEYS: `${DEMO_PUBLIC_KEY}=${origins.join('|')}`,
     DATA_DIR: './data',
   };
+  if (addresses.todoMcpUrl) {
+    // The demo's own MCP server: it verifies the per-user token this server forwards, and deleting asks first.
+    defaults.CHATKIT_MCP_SERVERS = JSON.stringify([{ name: 'todos', url: addresses.todoMcpUrl, forward_user: true, require_approval: ['delete_todo'] }]);
+    defaults.CHATKIT_INSTRUCTIONS = DEMO_INSTRUCTIONS;
+  }
   if (usesDemoIdentity(env))
     Object.assign(defaults, {
       AUTH_JWKS_URL: `${addresses.loopbackUrl}/api/auth/jwks`,
@@ -89,6 +100,11 @@ export function tokenServerEnvironment(env: Env, settings: DemoSettings, address
   for (const [name, value] of Object.entries(env)) if (value?.trim()) merged[name] = value;
   // Where the server really listens (PORT may have asked for any free port).
   return { ...merged, HOST: settings.host, PORT: new URL(addresses.loopbackUrl).port };
+}
+
+/** Whether the demo runs its own to-do MCP server (unless CHATKIT_MCP_SERVERS names servers of one's own). */
+export function usesDemoTools(env: Env): boolean {
+  return !present(env, 'CHATKIT_MCP_SERVERS');
 }
 
 /** Whether the token server trusts the demo identity provider's tokens (no other user auth configured). */

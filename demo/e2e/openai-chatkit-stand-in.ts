@@ -21,17 +21,26 @@ interface StandInOptions {
   composer?: { placeholder?: string };
   initialThread?: string | null;
 }
+interface WidgetNode {
+  type: string;
+  value?: string;
+  label?: string;
+  children?: WidgetNode[];
+  onClickAction?: { type: string; payload?: unknown; handler?: 'server' | 'client' };
+}
 interface ThreadItem {
   id: string;
   type: string;
   content?: { type: string; text: string }[];
+  workflow?: { tasks: { title?: string; content?: string; status_indicator?: string }[] };
+  widget?: WidgetNode;
 }
 interface ChatKitEvent {
   type: string;
   thread?: { id: string; title?: string };
   item?: ThreadItem;
   item_id?: string;
-  update?: { type: string; delta?: string };
+  update?: { type: string; delta?: string; task_index?: number; task?: { title?: string; content?: string; status_indicator?: string } };
   message?: string;
 }
 interface ErrorAnswer {
@@ -56,6 +65,9 @@ header small { color: var(--muted); font-weight: 400; }
 .status { padding: 0 16px; color: var(--muted); font-size: 13px; min-height: 0; }
 .error { margin: 0 16px 8px; padding: 8px 12px; border-radius: 10px; background: #fdecec; color: #9b1c1c; font-size: 14px; }
 .error[hidden], .status:empty { display: none; }
+.workflow { align-self: flex-start; margin: 0; padding: 6px 12px 6px 28px; border: 1px dashed var(--line); border-radius: 12px; font-size: 13px; color: var(--muted); }
+.widget { align-self: stretch; border: 1px solid var(--line); border-radius: 14px; padding: 10px 12px; display: flex; flex-direction: column; gap: 4px; }
+.widget button { align-self: flex-start; padding: 4px 12px; }
 form { display: flex; gap: 8px; padding: 12px 16px 16px; }
 input { flex: 1; padding: 10px 12px; border-radius: 12px; border: 1px solid var(--line); background: var(--bg); color: var(--text); font: inherit; }
 button { padding: 0 16px; border: 0; border-radius: 12px; background: var(--accent); color: #fff; font: inherit; font-weight: 600; }
@@ -198,12 +210,66 @@ class OpenAIChatKitStandIn extends HTMLElement {
   }
 
   #addItem(item: ThreadItem): HTMLElement | undefined {
+    if (item.type === 'workflow' || item.type === 'widget') {
+      this.#messages.querySelector('.greeting')?.remove();
+      const node = item.type === 'workflow' ? this.#workflow(item) : this.#widget(item);
+      this.#messages.append(node);
+      return node;
+    }
     if (item.type !== 'user_message' && item.type !== 'assistant_message') return undefined;
     this.#messages.querySelector('.greeting')?.remove();
     const bubble = element('div', { class: 'message', 'data-role': item.type === 'user_message' ? 'user' : 'assistant', 'data-item-id': item.id });
     bubble.textContent = (item.content ?? []).map((part) => part.text).join('');
     this.#messages.append(bubble);
     return bubble;
+  }
+
+  /** Tool work: one line per task, as ChatKit lists a workflow's tasks. */
+  #workflow(item: ThreadItem): HTMLElement {
+    const list = element('ul', { class: 'workflow', 'data-item-id': item.id, 'data-testid': 'standin-workflow' });
+    for (const task of item.workflow?.tasks ?? []) list.append(this.#task(task));
+    return list;
+  }
+
+  #task(task: { title?: string; content?: string; status_indicator?: string }): HTMLElement {
+    return element('li', { 'data-status': task.status_indicator ?? 'none' }, [task.title, task.content].filter(Boolean).join(' — '));
+  }
+
+  /** A widget's text and buttons; a server-handled button sends `threads.custom_action` as ChatKit does. */
+  #widget(item: ThreadItem): HTMLElement {
+    const box = element('div', { class: 'widget', 'data-item-id': item.id, 'data-testid': 'standin-widget' });
+    const draw = (node: WidgetNode) => {
+      if (node.type === 'Button') {
+        const button = element('button', { type: 'button' }, node.label ?? '');
+        const action = node.onClickAction;
+        button.addEventListener('click', () => {
+          if (action?.handler === 'server' || action?.handler === undefined) void this.#customAction(item.id, { type: action!.type, payload: action!.payload });
+        });
+        box.append(button);
+        return;
+      }
+      if (node.value !== undefined) box.append(element('span', { 'data-widget': node.type }, node.value));
+      else if (node.type === 'Badge') box.append(element('span', { 'data-widget': 'Badge' }, node.label ?? ''));
+      for (const child of node.children ?? []) draw(child);
+    };
+    if (item.widget) draw(item.widget);
+    return box;
+  }
+
+  async #customAction(itemId: string, action: { type: string; payload?: unknown }): Promise<void> {
+    if (!this.#threadId) return;
+    const response = await this.#post('threads.custom_action', { thread_id: this.#threadId, item_id: itemId, action });
+    if (!response) return;
+    this.#emit('chatkit.response.start', {});
+    await this.#readStream(response);
+    this.#emit('chatkit.response.end', {});
+  }
+
+  #replace(item: ThreadItem): void {
+    const old = this.#messages.querySelector(`[data-item-id="${item.id}"]`);
+    const node = item.type === 'workflow' ? this.#workflow(item) : item.type === 'widget' ? this.#widget(item) : undefined;
+    if (old && node) old.replaceWith(node);
+    else if (!old) this.#addItem(item);
   }
 
   async #readStream(response: Response): Promise<void> {
@@ -238,8 +304,17 @@ class OpenAIChatKitStandIn extends HTMLElement {
       }
       case 'thread.item.updated':
         if (event.update?.type === 'assistant_message.content_part.text_delta') bubbles.get(event.item_id!)?.append(event.update.delta ?? '');
+        if (event.update?.type === 'workflow.task.added') bubbles.get(event.item_id!)?.append(this.#task(event.update.task ?? {}));
+        if (event.update?.type === 'workflow.task.updated') bubbles.get(event.item_id!)?.children[event.update.task_index ?? 0]?.replaceWith(this.#task(event.update.task ?? {}));
+        break;
+      case 'thread.item.replaced':
+        this.#replace(event.item!);
         break;
       case 'thread.item.done': {
+        if (event.item!.type === 'workflow' || event.item!.type === 'widget') {
+          this.#replace(event.item!);
+          break;
+        }
         const existing = bubbles.get(event.item!.id);
         if (existing) {
           existing.textContent = (event.item!.content ?? []).map((part) => part.text).join('');

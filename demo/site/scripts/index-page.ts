@@ -6,6 +6,7 @@ const ON_TEXT: Record<Need, string> = {
   auth: 'On: user JWTs are verified against the configured key set (the demo sign-in issues EdDSA tokens).',
   hosted: 'On: the server starts and refreshes hosted ChatKit sessions for your workflow.',
   public: 'On: the demo publishable key works from this site and the other-origin page.',
+  tools: 'On: the agent has tools (npm start gives it the demo to-do list: try "add buy milk to my list" on the Signed-in page).',
 };
 
 function howToEnable(enable = 'see the README'): string {
@@ -31,7 +32,7 @@ function renderFeatures(list: HTMLElement, readiness: Readiness | undefined): vo
     list.replaceChildren(featureItem('error', 'Server unreachable', UNREACHABLE));
     return;
   }
-  const items = (['public', 'replies', 'auth', 'hosted'] as const).map((need) => {
+  const items = (['public', 'replies', 'auth', 'tools', 'hosted'] as const).map((need) => {
     const { feature, label } = NEEDS[need];
     const state = readiness.features[feature];
     return state?.on

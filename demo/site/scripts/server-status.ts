@@ -19,6 +19,7 @@ export const NEEDS = {
   auth: { feature: 'user_auth', label: 'Signed-in users' },
   hosted: { feature: 'hosted_sessions', label: 'Hosted sessions' },
   public: { feature: 'public_access', label: 'Public visitors' },
+  tools: { feature: 'agent_tools', label: 'Agent tools' },
 } as const;
 
 export type Need = keyof typeof NEEDS;
