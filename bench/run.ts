@@ -9,6 +9,7 @@ import { describeMachine, machineLine } from './harness/machine.js';
 import { Report } from './harness/report.js';
 import { enablePinning, killAllHosts, pinSelf } from './harness/hosts.js';
 import { removeDataDirs } from './harness/stack.js';
+import { agentSuite } from './suites/agent.js';
 import { backendSuite } from './suites/backend.js';
 import { memorySuite } from './suites/memory.js';
 import { tokenServerSuite } from './suites/token-server.js';
@@ -21,6 +22,7 @@ type Suite = (report: Report, flags: BenchFlags, resultsDir: string) => Promise<
 const suites: Record<SuiteName, Suite | undefined> = {
   token: tokenServerSuite,
   backend: backendSuite,
+  agent: agentSuite,
   widget: widgetSuite,
   memory: memorySuite,
 };

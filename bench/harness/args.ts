@@ -1,6 +1,6 @@
 /** Command-line flags of `npm run bench`, each with a default that keeps the whole run under ten minutes on 2 cores. */
 
-export const SUITES = ['token', 'backend', 'widget', 'memory'] as const;
+export const SUITES = ['token', 'backend', 'agent', 'widget', 'memory'] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 export interface BenchFlags {

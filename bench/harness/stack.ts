@@ -38,7 +38,7 @@ export function removeDataDirs(): void {
   dataDirs.clear();
 }
 
-export async function startTokenServer(mock: Host, name = 'token-server', nodeArgs: string[] = []): Promise<TokenServer> {
+export async function startTokenServer(mock: Host, name = 'token-server', nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<TokenServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ckw-bench-'));
   dataDirs.add(dataDir);
   const env: Record<string, string> = {
@@ -56,6 +56,7 @@ export async function startTokenServer(mock: Host, name = 'token-server', nodeAr
     SIGNING_KEY: randomBytes(32).toString('base64url'),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
+    ...extraEnv,
   };
   const host = await startHost({ name, entry: 'bench/hosts/token-server.ts', cpu: 0, env, nodeArgs, discardStdout: true });
   return {

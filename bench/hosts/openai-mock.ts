@@ -9,10 +9,17 @@ import { mockChatKitSessions } from '../../token-server/test-support/openai-mock
 import { scriptedModel } from '../../token-server/test-support/openai-mock-model.js';
 
 const jwks = process.env.BENCH_JWKS ?? '{"keys":[]}';
+
+/** The agent figures: when the `echo` tool is offered and not yet answered, call it once; then the usual reply. */
+function toolCallWhenOffered(body: any) {
+  const offered = (body.tools ?? []).some((tool: { name?: string }) => tool.name === 'echo');
+  const answered = (body.input ?? []).some((item: { type?: string }) => item.type === 'function_call_output');
+  return offered && !answered ? { deltas: [], toolCall: { name: 'echo', arguments: '{"text":"bench"}' } } : undefined;
+}
 const sessions = mockChatKitSessions();
 const mock = await startOpenAIMock([
   ...sessions.routes,
-  ...scriptedModel({ deltas: REPLY_DELTAS }).routes,
+  ...scriptedModel({ deltas: REPLY_DELTAS }, toolCallWhenOffered).routes,
   {
     method: 'GET',
     path: '/jwks.json',

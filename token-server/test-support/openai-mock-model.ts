@@ -138,13 +138,17 @@ const chatCompletions: Dialect = {
   },
 };
 
-export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo!'] }): ScriptedModel {
+/**
+ * `choose` picks a script from the request when nothing is queued (e.g. the bench: a tool call when a tool is
+ * offered and not yet answered); the default script answers when it returns nothing.
+ */
+export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo!'] }, choose?: (body: any) => ModelScript | undefined): ScriptedModel {
   const queue: ModelScript[] = [];
   let answered = 0;
   let hangWaiters: Array<() => void> = [];
 
-  const play = (dialect: Dialect) => async ({ res }: { res: ServerResponse }): Promise<void> => {
-    const script = queue.shift() ?? defaultScript;
+  const play = (dialect: Dialect) => async ({ res, body }: { res: ServerResponse; body: any }): Promise<void> => {
+    const script = queue.shift() ?? choose?.(body) ?? defaultScript;
     const deltas = script.deltas ?? [];
     if (script.reject) {
       res.writeHead(script.reject.status, { 'content-type': 'application/json' });
