@@ -105,7 +105,8 @@ describe('configuration', () => {
     const names = ['PORT', 'HOST', 'PUBLIC_URL', 'TRUST_PROXY', 'ALLOWED_ORIGINS', 'PUBLIC_KEYS', 'AUTH_JWKS_URL', 'AUTH_JWT_SECRET',
       'AUTH_JWT_PUBLIC_KEY', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_ALGORITHMS', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CHATKIT_WORKFLOW_ID',
       'CHATKIT_SESSION_TTL', 'CHATKIT_BACKEND', 'CHATKIT_MODEL', 'CHATKIT_INSTRUCTIONS', 'CHATKIT_MODEL_API', 'CHATKIT_DOMAIN_KEY',
-      'SIGNING_KEY', 'DATA_DIR', 'REDIS_URL', 'LOG_LEVEL'];
+      'CHATKIT_MCP_SERVERS', 'CHATKIT_HOSTED_TOOLS', 'CHATKIT_AGENT_MODULE', 'CHATKIT_MAX_TOOL_CALLS', 'CHATKIT_TOOL_TIMEOUT_MS',
+      'CHATKIT_TOOL_OUTPUT_MAX_CHARS', 'SIGNING_KEY', 'DATA_DIR', 'REDIS_URL', 'LOG_LEVEL'];
     for (const name of names) {
       assert.ok(name in env, `${name} is missing from .env.example`);
       assert.match(text, new RegExp(`# [^\\n]+\\n${name}=`), `${name} has a comment line above it`);
