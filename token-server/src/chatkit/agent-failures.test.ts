@@ -212,6 +212,29 @@ describe('an MCP server over HTTP that fails', () => {
   });
 });
 
+describe('an agent function that fails', () => {
+  test('gives an error event that allows retry, never its own message, and the server stays up', async () => {
+    let fail = true;
+    const h = await startBackend({
+      agentSource: () => {
+        if (fail) throw new Error('could not read /etc/agents/secret.json');
+        return new Agent({ name: 'Fine', instructions: 'ok' });
+      },
+    });
+    try {
+      const reply = await h.call('alice', createThread('hi'));
+      const error = reply.events.find((e) => e.type === 'error') as any;
+      assert.equal(error?.allow_retry, true);
+      assert.match(error.message, /assistant could not be started/);
+      assert.doesNotMatch(reply.text, /secret\.json/);
+      fail = false;
+      await staysUp(h, 'alice');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('a code tool (an Agent given in code)', () => {
   test('that throws is a failed task, and the reply says so', async () => {
     const lookup = tool({

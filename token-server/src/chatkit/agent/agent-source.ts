@@ -24,9 +24,23 @@ function isAgent(value: unknown): value is Agent<any, any> {
   return typeof candidate === 'object' && candidate !== null && typeof candidate.clone === 'function' && typeof candidate.name === 'string' && Array.isArray(candidate.tools);
 }
 
+/** The site owner's agent function threw, or returned something that is not an Agent. */
+export class AgentStartError extends Error {
+  constructor(cause: unknown) {
+    super('The agent could not be made for this turn.', { cause });
+    this.name = 'AgentStartError';
+  }
+}
+
 export async function resolveAgent(source: AgentSource, context: AgentContext): Promise<Agent<any, any>> {
-  const agent = isAgent(source) ? source : await source(context);
-  if (!isAgent(agent)) throw new TypeError('The agent function did not return an Agents SDK Agent.');
+  if (isAgent(source)) return source;
+  let agent: unknown;
+  try {
+    agent = await source(context);
+  } catch (err) {
+    throw new AgentStartError(err);
+  }
+  if (!isAgent(agent)) throw new AgentStartError(new TypeError('The agent function did not return an Agents SDK Agent.'));
   return agent;
 }
 

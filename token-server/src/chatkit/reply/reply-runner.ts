@@ -11,6 +11,7 @@ import { MaxTurnsExceededError, type Agent, type StreamedRunResult } from '@open
 import { approvalWidgetItem, decidedWidgetItem, type Decision } from '../actions/approvals.js';
 import { AgentTurn } from '../agent/agent-turn.js';
 import { turnContext, type AgentRuntime, type TurnContext } from '../agent/agent-runtime.js';
+import { AgentStartError } from '../agent/agent-source.js';
 import { buildConversation, toAgentInput } from '../agent/conversation.js';
 import { newId, now } from '../ids.js';
 import type { ChatKitLimits } from '../limits.js';
@@ -64,7 +65,7 @@ function describeFailure(err: unknown): string {
   if (err instanceof DeadlineError || err instanceof APIConnectionTimeoutError) return 'The model took too long to answer. Please try again.';
   if (err instanceof APIError && err.status !== undefined) return `The model service failed (HTTP ${err.status}). Please try again.`;
   if (err instanceof APIError) return 'The model stopped with an error. Please try again.';
-  if (err instanceof TypeError && /agent function/.test(err.message)) return 'This chat\'s agent could not be started. Please try again later.';
+  if (err instanceof AgentStartError) return 'This chat\'s assistant could not be started. Please try again later.';
   return 'The model service could not be reached. Please try again.';
 }
 
@@ -77,7 +78,8 @@ function describeForLog(err: unknown): Record<string, unknown> {
 /** The SDK wraps what the model client threw; the user-facing message depends on the original. */
 function rootCause(err: unknown): unknown {
   let current = err;
-  for (let depth = 0; depth < 5 && current instanceof Error && !(current instanceof APIError) && current.cause; depth++) current = current.cause;
+  for (let depth = 0; depth < 5 && current instanceof Error && !(current instanceof APIError) && !(current instanceof AgentStartError) && current.cause; depth++)
+    current = current.cause;
   return current;
 }
 
