@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Agent, tool } from '@openai/agents';
 import { startTodoMcpServer, type TodoServer } from '../../../demo/mcp-todos/todo-mcp-server.js';
 import { startOpenAIMock, type OpenAIMock } from '../../test-support/openai-mock.js';
 import { conversationSent, scriptedModel, type ScriptedModel } from '../../test-support/openai-mock-model.js';
@@ -141,6 +142,33 @@ describe('approvals', () => {
     model.enqueue({ deltas: ['Deleted.'] });
     await h.call('erin', act(threadId, approve));
     assert.ok(!todos.todos('erin').some((t) => t.id === id));
+  });
+
+  test('a code tool with needsApproval asks the same way, and runs only once approved', async () => {
+    let refunds = 0;
+    const refund = tool({
+      name: 'refund_order',
+      description: 'Refunds an order.',
+      parameters: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'], additionalProperties: false } as any,
+      strict: false,
+      needsApproval: true,
+      execute: async () => {
+        refunds++;
+        return 'refunded';
+      },
+    });
+    const shop = await startBackend({ agentSource: new Agent({ name: 'Shop', instructions: 'Help.', tools: [refund] }) }, { mock, model });
+    try {
+      model.enqueue({ deltas: [], toolCalls: [call('refund_order', { id: 'A1' })] });
+      const reply = await shop.call('gina', createThread('refund A1'));
+      assert.equal(refunds, 0);
+      const { approve } = approvalButtons(reply.events);
+      model.enqueue({ deltas: ['Refunded.'] });
+      await shop.call('gina', act(threadIdOf(reply.events), approve));
+      assert.equal(refunds, 1);
+    } finally {
+      await shop.close();
+    }
   });
 
   test('a decision after the server restarted resumes the saved run', async () => {
