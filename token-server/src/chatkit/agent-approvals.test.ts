@@ -144,6 +144,16 @@ describe('approvals', () => {
     assert.ok(!todos.todos('erin').some((t) => t.id === id));
   });
 
+  test('once the user writes again, the old question can no longer be answered', async () => {
+    const { reply, threadId, id } = await askToDelete('hank');
+    const { approve } = approvalButtons(reply.events);
+    model.enqueue({ deltas: ['Sure, what else?'] });
+    await h.call('hank', { type: 'threads.add_user_message', params: { thread_id: threadId, input: { content: [{ type: 'input_text', text: 'never mind' }], attachments: [], inference_options: {} } } });
+    const late = await h.call('hank', act(threadId, approve));
+    assert.deepEqual(late.events.map((e) => e.type), ['stream_options', 'error']);
+    assert.ok(todos.todos('hank').some((t) => t.id === id), 'nothing ran');
+  });
+
   test('a code tool with needsApproval asks the same way, and runs only once approved', async () => {
     let refunds = 0;
     const refund = tool({

@@ -129,7 +129,9 @@ export class ChatKitHandlers {
         return this.locked(thread.id, async (sink, clientGone) => {
           // Taken once, by its own user in its own thread: a replayed or foreign decision finds nothing.
           const approval = await this.store.takePendingApproval(userId, thread.id, answer.approvalId);
-          if (!approval) {
+          // A paused run resumes only where it paused: once the user has written again, the question is moot.
+          const latest = approval && (await this.store.listItems(userId, thread.id, { limit: 1, order: 'desc' })).data[0];
+          if (!approval || latest?.id !== approval.widgetItemId) {
             sink.send({ type: 'stream_options', stream_options: { allow_cancel: false } });
             sink.send({ type: 'error', code: 'custom', message: 'This request was already answered, or is no longer waiting for an answer.', allow_retry: false });
             return;
