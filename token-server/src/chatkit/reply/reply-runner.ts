@@ -151,25 +151,22 @@ export class ReplyRunner {
     if (turn.clientGone.aborted) forwardClientGone();
     else turn.clientGone.addEventListener('abort', forwardClientGone, { once: true });
     const { context, reports } = turnContext(userId, thread.id);
-    let denied: ReadonlySet<string> = new Set();
-    const agentTurn = new AgentTurn(thread.id, sink, {
-      clientToolNames: agents.clientToolNames,
-      maxToolCalls: agents.maxToolCalls,
-      reports,
-      get denied() {
-        return denied;
-      },
-      onLimit: () => upstream.abort(),
-      persist: (item) => store.addItem(userId, item),
-    });
     const watchdog = new Watchdog(upstream);
     // The first event may take two SDK attempts (one retry) and the backoff between them.
     watchdog.arm(2 * limits.modelTimeoutMs + 1_000);
+    let agentTurn: AgentTurn | undefined;
     let result: StreamedRunResult<TurnContext, Agent<any, any>> | undefined;
     try {
       const started = await start(agents, context, upstream.signal);
       result = started.result;
-      denied = started.denied;
+      agentTurn = new AgentTurn(thread.id, sink, {
+        clientToolNames: agents.clientToolNames,
+        maxToolCalls: agents.maxToolCalls,
+        reports,
+        denied: started.denied,
+        onLimit: () => upstream.abort(),
+        persist: (item) => store.addItem(userId, item),
+      });
       await agentTurn.unavailable(started.unavailable);
       for await (const event of result) {
         const toolRunning = event.type === 'run_item_stream_event' && event.name === 'tool_called';
@@ -180,11 +177,11 @@ export class ReplyRunner {
       if (watchdog.expired) throw new DeadlineError();
       if (result.error) throw result.error;
     } catch (err) {
-      if (!turn.clientGone.aborted && !agentTurn.limitReached) {
+      if (!turn.clientGone.aborted && !agentTurn?.limitReached) {
         const cause = watchdog.expired ? new DeadlineError() : err instanceof MaxTurnsExceededError ? err : rootCause(err);
         logger.warn({ failure: describeForLog(cause), threadId: thread.id }, 'model reply failed');
         // Tool work that happened stays in the thread; a half-written answer does not.
-        await agentTurn.finish('failed');
+        await agentTurn?.finish('failed');
         const message =
           cause instanceof MaxTurnsExceededError ? 'The assistant took too many steps for this answer and was stopped. Please try again.' : describeFailure(cause);
         sink.send({ type: 'error', code: 'custom', message, allow_retry: true });
@@ -195,8 +192,9 @@ export class ReplyRunner {
       turn.clientGone.removeEventListener('abort', forwardClientGone);
     }
 
-    if (turn.clientGone.aborted) {
-      await agentTurn.finish('stopped');
+    if (turn.clientGone.aborted || !agentTurn) {
+      // Stopped (before the agent even started, when there is no turn): keep what was written, and say so.
+      await agentTurn?.finish('stopped');
       await store.addItem(userId, { id: newId('hidden_context'), thread_id: thread.id, created_at: now(), type: 'sdk_hidden_context', content: STOPPED_NOTE });
       return;
     }
