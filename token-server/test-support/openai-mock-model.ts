@@ -15,6 +15,8 @@ export interface ModelScript {
   toolCall?: ToolCallScript;
   /** Function calls streamed after the text, in one response (parallel calls when there are several). */
   toolCalls?: ToolCallScript[];
+  /** Hosted tool calls OpenAI ran itself (Responses only), reported before the text, e.g. `web_search_call`. */
+  hostedCalls?: { type: 'web_search_call' | 'code_interpreter_call' | 'file_search_call'; query?: string }[];
   /** Pause before each chunk, in ms. */
   delayMs?: number;
   /**
@@ -58,17 +60,28 @@ const untilClosed = (res: ServerResponse) => new Promise<void>((resolve) => (res
 
 /** The two wire dialects; each turns the script's steps into its own events. */
 interface Dialect {
-  start(send: Sse): void;
+  start(send: Sse, hosted?: ModelScript['hostedCalls']): void;
   delta(send: Sse, text: string): void;
   toolCall(send: Sse, call: Required<ToolCallScript>, index: number): void;
-  finish(send: Sse, text: string, calls: Required<ToolCallScript>[]): void;
+  finish(send: Sse, text: string, calls: Required<ToolCallScript>[], hosted?: ModelScript['hostedCalls']): void;
   error(send: Sse): void;
 }
 
+function hostedItem(call: NonNullable<ModelScript['hostedCalls']>[number], index: number) {
+  const id = `hosted_mock_${index}`;
+  if (call.type === 'web_search_call') return { id, type: call.type, status: 'completed', action: { type: 'search', query: call.query ?? '' } };
+  if (call.type === 'file_search_call') return { id, type: call.type, status: 'completed', queries: [call.query ?? ''], results: null };
+  return { id, type: call.type, status: 'completed', code: call.query ?? '', container_id: 'cntr_mock', outputs: [] };
+}
+
 const responses: Dialect = {
-  start(send) {
+  start(send, hosted = []) {
     const response = { id: 'resp_mock', object: 'response', status: 'in_progress', output: [] };
     send('response.created', { type: 'response.created', sequence_number: 0, response });
+    hosted.forEach((call, index) => {
+      send('response.output_item.added', { type: 'response.output_item.added', output_index: index, item: { ...hostedItem(call, index), status: 'in_progress' } });
+      send('response.output_item.done', { type: 'response.output_item.done', output_index: index, item: hostedItem(call, index) });
+    });
     send('response.output_item.added', {
       type: 'response.output_item.added',
       output_index: 0,
@@ -93,11 +106,11 @@ const responses: Dialect = {
     send('response.function_call_arguments.done', { type: 'response.function_call_arguments.done', item_id: item.id, output_index, arguments: call.arguments });
     send('response.output_item.done', { type: 'response.output_item.done', output_index, item });
   },
-  finish(send, text, calls) {
+  finish(send, text, calls, hosted = []) {
     send('response.output_text.done', { type: 'response.output_text.done', item_id: 'msg_mock', output_index: 0, content_index: 0, text });
     // As the real API: the completed response repeats every output item (the Agents SDK reads them from here).
     const message = { id: 'msg_mock', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
-    const output = [...(text ? [message] : []), ...calls.map(functionCallItem)];
+    const output = [...hosted.map(hostedItem), ...(text ? [message] : []), ...calls.map(functionCallItem)];
     const usage = { input_tokens: 1, output_tokens: 1, total_tokens: 2, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } };
     send('response.completed', { type: 'response.completed', response: { id: 'resp_mock', object: 'response', status: 'completed', output, usage } });
   },
@@ -161,7 +174,7 @@ export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo
       const payload = typeof data === 'string' ? data : JSON.stringify(data);
       res.write(`${event ? `event: ${event}\n` : ''}data: ${payload}\n\n`);
     };
-    dialect.start(send);
+    dialect.start(send, script.hostedCalls);
     const faultAfter = script.fault ? (script.faultAfter ?? deltas.length) : Infinity;
     for (const [index, text] of deltas.entries()) {
       if (index === faultAfter) break;
@@ -190,7 +203,7 @@ export function scriptedModel(defaultScript: ModelScript = { deltas: ['Hel', 'lo
       callId: call.callId ?? `call_mock_${++answered}_${index}`,
     }));
     calls.forEach((call, index) => dialect.toolCall(send, call, index));
-    dialect.finish(send, deltas.join(''), calls);
+    dialect.finish(send, deltas.join(''), calls, script.hostedCalls);
     res.end();
   };
 

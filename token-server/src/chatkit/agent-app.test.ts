@@ -84,6 +84,20 @@ describe('an agent configured by the site owner', () => {
     }
   });
 
+  test('a hosted tool the model ran is shown as a task, before the answer it led to', async () => {
+    const server = await startTestApp({ env: { ...env(), CHATKIT_HOSTED_TOOLS: 'web_search' } });
+    try {
+      model.enqueue({ deltas: ['It is sunny.'], hostedCalls: [{ type: 'web_search_call', query: 'weather in Oslo' }] });
+      const events = await chat(server, 'u1', createThread('weather in Oslo?'));
+      const order = events.flatMap((e) => (e.type === 'thread.item.done' ? [e.item.type] : []));
+      assert.deepEqual(order, ['user_message', 'workflow', 'assistant_message']);
+      const workflow = events.find((e) => e.type === 'thread.item.done' && e.item.type === 'workflow') as any;
+      assert.deepEqual(workflow.item.workflow.tasks, [{ type: 'custom', title: 'Used web search', icon: 'check-circle', content: 'weather in Oslo', status_indicator: 'complete' }]);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('CHATKIT_MCP_SERVERS from a file: /readyz lists each server and its state, and the start does not wait for them', async () => {
     const file = join(dir, 'mcp.json');
     writeFileSync(file, JSON.stringify([{ name: 'tools', command: process.execPath, args: ['--import', 'tsx', STDIO_SERVER] }]));

@@ -18,6 +18,20 @@ import { WorkflowDraft } from './workflow-draft.js';
 /** The Agents SDK's output for a function tool that threw (its default error function). */
 const SDK_TOOL_ERROR = 'An error occurred while running the tool.';
 
+/** OpenAI's hosted tools, as their calls appear in the Responses stream, and how a task names them. */
+const HOSTED_TOOLS: Record<string, string> = {
+  web_search_call: 'web search',
+  file_search_call: 'file search',
+  code_interpreter_call: 'code interpreter',
+};
+
+interface HostedCallItem {
+  id?: string;
+  type?: string;
+  action?: { query?: string };
+  queries?: string[];
+}
+
 export interface AgentTurnOptions {
   clientToolNames: ReadonlySet<string>;
   maxToolCalls: number;
@@ -80,6 +94,8 @@ export class AgentTurn {
   async handle(event: RunStreamEvent): Promise<void> {
     if (event.type === 'raw_model_stream_event') {
       if (event.data.type === 'output_text_delta' && event.data.delta) await this.text(event.data.delta);
+      // Hosted tools run inside the model's answer: shown from the raw stream, in the order they happen.
+      else if (event.data.type === 'model') await this.hostedCall((event.data as { event?: { type?: string; item?: HostedCallItem } }).event);
       return;
     }
     if (event.type !== 'run_item_stream_event') return;
@@ -130,9 +146,23 @@ export class AgentTurn {
     this.draft.append(delta);
   }
 
+  private async hostedCall(event: { type?: string; item?: HostedCallItem } | undefined): Promise<void> {
+    const item = event?.item;
+    const label = item?.type ? HOSTED_TOOLS[item.type] : undefined;
+    if (!item?.id || !label) return;
+    if (event!.type === 'response.output_item.added') {
+      this.names.set(item.id, label);
+      (await this.openWorkflow()).start(item.id, label, item.action?.query ?? item.queries?.[0]);
+    } else if (event!.type === 'response.output_item.done') {
+      (await this.openWorkflow()).succeeded(item.id, label, item.action?.query ?? item.queries?.[0]);
+    }
+  }
+
   private async toolCalled(raw: RawCall): Promise<void> {
+    // A hosted call was shown from the raw stream already (it ran inside the model's answer).
+    if (raw.type === 'hosted_tool_call') return;
     const callId = raw.callId ?? raw.id ?? newId('tool_call');
-    const toolName = raw.name ?? (raw.type === 'hosted_tool_call' ? 'a hosted tool' : 'a tool');
+    const toolName = raw.name ?? 'a tool';
     this.names.set(callId, toolName);
     await this.closeDraft();
     if (raw.type === 'function_call' && this.options.clientToolNames.has(toolName)) {
