@@ -29,7 +29,8 @@ describe('POST /api/chatkit behind createApp authentication', () => {
     const model = scriptedModel();
     mock = await startOpenAIMock(model.routes);
     const config = loadConfig({ LOG_LEVEL: 'silent', SIGNING_KEY: TEST_SIGNING_KEY, AUTH_JWT_SECRET: USER_SECRET, PUBLIC_KEYS: `pk_test=${SITE}` });
-    app = await createApp(config, { logDestination: { write: () => {} } });
+    // Never the working directory's ./data: a database left there by another version would break this suite.
+    app = await createApp(config, { logDestination: { write: () => {} }, chatkitDatabasePath: ':memory:' });
     backend = createChatKitBackend({
       authenticate: app.authenticate,
       rateLimits: app.stores.rateLimits,
