@@ -9,6 +9,7 @@ type Env = Record<string, string | undefined>;
 export const DEMO_PUBLIC_KEY = 'pk_demo';
 const DEFAULT_PORT = 8787;
 const DEFAULT_SECOND_ORIGIN_PORT = 8788;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** What the demo itself reads; everything else belongs to the token server. */
 export interface DemoSettings {
@@ -51,8 +52,15 @@ export function readDemoSettings(env: Env): DemoSettings {
   const chatkitScriptSrc = present(env, 'DEMO_CHATKIT_SCRIPT_SRC');
   if (chatkitScriptSrc && !(URL.canParse(chatkitScriptSrc) && /^https?:$/.test(new URL(chatkitScriptSrc).protocol)))
     throw new ConfigError('DEMO_CHATKIT_SCRIPT_SRC', 'must be an http(s) URL of a script that defines <openai-chatkit>.');
+  const host = present(env, 'HOST') ?? '127.0.0.1';
+  // The demo sign-in lets anyone claim any name; on a reachable address that is anyone signing in as anyone.
+  if (usesDemoIdentity(env) && !LOOPBACK_HOSTS.has(host) && present(env, 'DEMO_ALLOW_REMOTE_SIGN_IN') !== 'true')
+    throw new ConfigError(
+      'HOST',
+      `is ${host}, beyond localhost, where the demo sign-in would let anyone sign in as anyone: set AUTH_JWKS_URL (or another AUTH_*) to your own sign-in, or DEMO_ALLOW_REMOTE_SIGN_IN=true if that is really what you want.`,
+    );
   return {
-    host: present(env, 'HOST') ?? '127.0.0.1',
+    host,
     port: port(env, 'PORT', DEFAULT_PORT),
     secondOriginPort: port(env, 'DEMO_SECOND_ORIGIN_PORT', DEFAULT_SECOND_ORIGIN_PORT),
     chatkitScriptSrc,

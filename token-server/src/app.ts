@@ -28,7 +28,7 @@ import { HttpError, jsonErrorHandler, sendError } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
 import { createLogger, requestLogger } from './http/logging.js';
 import { requireAllowedOrigin } from './http/origin-check.js';
-import { clientIp, rateLimit } from './http/rate-limit.js';
+import { clientAddress, rateLimit } from './http/rate-limit.js';
 import { PUBLIC_ACCESS_PATH, publicAccessRoutes } from './public-access/routes.js';
 import { createMemoryStores } from './stores/memory-store.js';
 import type { Stores } from './stores/store.js';
@@ -109,6 +109,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     rateLimits: stores.rateLimits,
     logger,
     databasePath: deps.chatkitDatabasePath ?? join(config.dataDir, 'chatkit.sqlite'),
+    limits: config.chatkit.limits,
+    clientAddress: (req) => clientAddress(req, limits.ipv6PrefixBits),
+    visitorRetentionDays: config.chatkit.visitorRetentionDays,
+    clock,
     model: modelEnabled(config)
       ? {
           apiKey: config.openai.apiKey ?? '',
@@ -123,6 +127,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     serverKeys,
     publicUrl: config.publicUrl,
   });
+  if (config.production && !config.publicUrl)
+    logger.warn('PUBLIC_URL is not set: the URLs this server hands out are built from each request\'s Host header; set PUBLIC_URL.');
   if (config.redisUrl) logger.warn('REDIS_URL is set, but this build keeps bindings and rate limits in memory (one instance only).');
 
   const app = express();
@@ -159,7 +165,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       openPaths: [PUBLIC_ACCESS_PATH],
     }),
   );
-  app.use('/api', rateLimit(stores.rateLimits, { name: 'ip', limit: limits.perIpPerMinute, windowMs: MINUTE }, clientIp));
+  app.use(
+    '/api',
+    rateLimit(stores.rateLimits, { name: 'ip', limit: limits.perIpPerMinute, windowMs: MINUTE }, (req) => clientAddress(req, limits.ipv6PrefixBits)),
+  );
 
   // The ChatKit custom backend (POST /api/chatkit, built in ./chatkit/): it authenticates with `authenticate`
   // (site users and visitors) before reading its body, and reads that body itself, so it comes before jsonBody.
@@ -182,8 +191,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       visitors,
       hostedSessions,
       rateLimits: stores.rateLimits,
-      perIp: { name: 'public-ip', limit: limits.publicPerIpPerMinute, windowMs: MINUTE },
-      perKey: { name: 'public-key', limit: limits.perPublicKeyPerMinute, windowMs: MINUTE },
+      perIp: { name: 'public-ip', limit: limits.publicPerIpPerMinute, windowMs: MINUTE, what: 'new visitors from this address' },
+      perKey: { name: 'public-key', limit: limits.perPublicKeyPerMinute, windowMs: MINUTE, what: 'new visitors for this site' },
+      perVisitor: { name: 'public-visitor', limit: limits.publicPerVisitorPerMinute, windowMs: MINUTE },
+      ipv6PrefixBits: limits.ipv6PrefixBits,
     }),
   );
 

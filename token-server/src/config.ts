@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_AGENT_CONFIG, parseHostedTools, type AgentConfig } from './chatkit/agent/agent-config.js';
 import { parseMcpServers } from './chatkit/mcp/mcp-config.js';
+import { DEFAULT_LIMITS as CHATKIT_DEFAULTS, type ChatKitLimits } from './chatkit/limits.js';
 import { normalizeOrigin } from './http/origin.js';
 import { parsePublicKeys, type PublicKeyEntry } from './public-access/public-keys.js';
 
@@ -58,7 +59,13 @@ export interface Config {
     domainKey?: string;
     /** Tools, MCP servers, an agent module and their bounds (section 5.1). */
     agent: AgentConfig;
+    /** Per-user storage quotas and visitors' reply limits from the environment; the rest keep their defaults. */
+    limits: Partial<ChatKitLimits>;
+    /** Anonymous visitors idle this many days are deleted with their threads; 0 keeps them forever. */
+    visitorRetentionDays: number;
   };
+  /** NODE_ENV=production: the server then warns at start about settings a public deployment needs. */
+  production: boolean;
   /** Publishable keys with their allowed origins; empty when public access is off. */
   publicKeys: PublicKeyEntry[];
   redisUrl?: string;
@@ -73,9 +80,14 @@ export interface Limits {
   maxTokenBytes: number;
   perIpPerMinute: number;
   perUserPerMinute: number;
+  /** New visitor identities per publishable key per minute (returning visitors are not counted here). */
   perPublicKeyPerMinute: number;
-  /** Public endpoint calls per client IP per minute (tighter than the general per-IP limit). */
+  /** Public endpoint calls without a valid visitor token (new visitors) per client address per minute. */
   publicPerIpPerMinute: number;
+  /** Public endpoint calls per returning visitor per minute (token renewals). */
+  publicPerVisitorPerMinute: number;
+  /** Per-IP limits count IPv6 clients by this many leading bits (a home or a server usually gets a whole /64). */
+  ipv6PrefixBits: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -86,6 +98,8 @@ export const DEFAULT_LIMITS: Limits = {
   perUserPerMinute: 60,
   perPublicKeyPerMinute: 600,
   publicPerIpPerMinute: 30,
+  publicPerVisitorPerMinute: 20,
+  ipv6PrefixBits: 64,
 };
 
 const JWKS_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
@@ -231,6 +245,20 @@ function readAgent(env: Env, modelApi: 'responses' | 'chat_completions', publicU
   };
 }
 
+/** The HTTP rate limits (requests per minute unless said otherwise); each variable defaults to DEFAULT_LIMITS. */
+function readLimits(env: Env): Limits {
+  const perMinute = (name: string, fallback: number) => parse(env, name, integer(1, 1_000_000, fallback));
+  return {
+    ...DEFAULT_LIMITS,
+    perIpPerMinute: perMinute('RATE_LIMIT_API_PER_IP', DEFAULT_LIMITS.perIpPerMinute),
+    perUserPerMinute: perMinute('RATE_LIMIT_PER_USER', DEFAULT_LIMITS.perUserPerMinute),
+    publicPerIpPerMinute: perMinute('RATE_LIMIT_PUBLIC_PER_IP', DEFAULT_LIMITS.publicPerIpPerMinute),
+    perPublicKeyPerMinute: perMinute('RATE_LIMIT_PER_KEY', DEFAULT_LIMITS.perPublicKeyPerMinute),
+    publicPerVisitorPerMinute: perMinute('RATE_LIMIT_PUBLIC_PER_VISITOR', DEFAULT_LIMITS.publicPerVisitorPerMinute),
+    ipv6PrefixBits: parse(env, 'RATE_LIMIT_IPV6_PREFIX', integer(16, 128, DEFAULT_LIMITS.ipv6PrefixBits)),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const publicKeys = (() => {
     const raw = value(env, 'PUBLIC_KEYS');
@@ -277,7 +305,20 @@ export function loadConfig(env: Env = process.env): Config {
       modelApi,
       domainKey: value(env, 'CHATKIT_DOMAIN_KEY'),
       agent: readAgent(env, modelApi, publicUrl),
+      limits: {
+        maxThreadsPerUser: parse(env, 'CHATKIT_QUOTA_THREADS', integer(1, 1_000_000, CHATKIT_DEFAULTS.maxThreadsPerUser)),
+        maxItemsPerUser: parse(env, 'CHATKIT_QUOTA_ITEMS', integer(10, 10_000_000, CHATKIT_DEFAULTS.maxItemsPerUser)),
+        maxBytesPerUser: parse(env, 'CHATKIT_QUOTA_BYTES', integer(65_536, 2 ** 40, CHATKIT_DEFAULTS.maxBytesPerUser)),
+        visitorRepliesPerMinute: parse(env, 'RATE_LIMIT_VISITOR_REPLIES', integer(1, 1_000_000, CHATKIT_DEFAULTS.visitorRepliesPerMinute)),
+        visitorRepliesPerIpPerMinute: parse(
+          env,
+          'RATE_LIMIT_VISITOR_REPLIES_PER_IP',
+          integer(1, 1_000_000, CHATKIT_DEFAULTS.visitorRepliesPerIpPerMinute),
+        ),
+      },
+      visitorRetentionDays: parse(env, 'VISITOR_RETENTION_DAYS', integer(0, 36_500, 30)),
     },
+    production: value(env, 'NODE_ENV') === 'production',
     publicKeys,
     redisUrl: parse(
       env,
@@ -287,7 +328,7 @@ export function loadConfig(env: Env = process.env): Config {
         .refine((s) => URL.canParse(s) && /^rediss?:$/.test(new URL(s).protocol), 'must be a redis:// or rediss:// URL.')
         .optional(),
     ),
-    limits: DEFAULT_LIMITS,
+    limits: readLimits(env),
   };
 }
 

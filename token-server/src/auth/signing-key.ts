@@ -4,9 +4,10 @@
  * so visitors keep their ids across restarts.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config.js';
+import { ensurePrivateDir, keepPrivate, PRIVATE_FILE_MODE } from '../private-files.js';
 
 const FILE_NAME = 'signing-key';
 
@@ -14,14 +15,14 @@ export function loadSigningKey({ signingKey, dataDir }: { signingKey?: string; d
   if (signingKey) return new TextEncoder().encode(signingKey);
   const path = join(dataDir, FILE_NAME);
   try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    ensurePrivateDir(dataDir);
     try {
       // `wx` fails when the file exists, so two processes starting together never overwrite each other's key.
-      writeFileSync(path, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
+      writeFileSync(path, randomBytes(32).toString('base64url'), { flag: 'wx', mode: PRIVATE_FILE_MODE });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    chmodSync(path, 0o600);
+    keepPrivate(path);
     const key = readFileSync(path, 'utf8').trim();
     if (Buffer.byteLength(key) < 32) throw new ConfigError('DATA_DIR', `holds a signing key (${path}) shorter than 32 bytes; delete it to generate a new one.`);
     return new TextEncoder().encode(key);

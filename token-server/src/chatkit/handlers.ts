@@ -11,6 +11,7 @@ import type { EventSink } from './protocol/sse.js';
 import { isHidden, toThreadResponse, type Page, type ThreadMetadata, type UserMessageItem } from './protocol/types.js';
 import { readApprovalAction } from './actions/approvals.js';
 import type { ReplyRunner } from './reply/reply-runner.js';
+import { checkMessageSize, checkQuota, checkToolOutputSize, fitPage } from './storage-limits.js';
 import { UnknownCursorError, allItems, type PageQuery, type ThreadStore } from './store/thread-store.js';
 
 /** Runs a prepared stream; `clientGone` aborts when the client disconnects. */
@@ -35,7 +36,7 @@ export class ChatKitHandlers {
       case 'threads.get_by_id': {
         const thread = await this.ownThread(userId, request.params.thread_id);
         const items = await this.store.listItems(userId, thread.id, { limit: DEFAULT_PAGE_SIZE, order: 'asc' });
-        return toThreadResponse(thread, items);
+        return toThreadResponse(thread, fitPage(items, this.limits.maxPageBytes));
       }
       case 'threads.list': {
         const page = await this.paginate(() => this.store.listThreads(userId, this.pageQuery(request.params)));
@@ -44,7 +45,7 @@ export class ChatKitHandlers {
       case 'items.list': {
         const thread = await this.ownThread(userId, request.params.thread_id);
         const page = await this.paginate(() => this.store.listItems(userId, thread.id, this.pageQuery(request.params)));
-        return { ...page, data: page.data.filter((item) => !isHidden(item)) };
+        return fitPage({ ...page, data: page.data.filter((item) => !isHidden(item)) }, this.limits.maxPageBytes);
       }
       case 'items.feedback': {
         const thread = await this.ownThread(userId, request.params.thread_id);
@@ -78,9 +79,7 @@ export class ChatKitHandlers {
   async prepareStream(userId: string, request: StreamingRequest): Promise<StreamRun> {
     switch (request.type) {
       case 'threads.create': {
-        this.checkInput(request.params.input);
-        if ((await this.store.countThreads(userId)) >= this.limits.maxThreadsPerUser)
-          throw new HttpError(409, 'too_many_threads', `You have ${this.limits.maxThreadsPerUser} threads, the most allowed; delete one to start another.`);
+        await this.checkInput(userId, request.params.input, true);
         return async (sink, clientGone) => {
           const thread: ThreadMetadata = { id: newId('thread'), created_at: now(), status: { type: 'active' }, metadata: {} };
           await this.store.createThread(userId, thread);
@@ -90,7 +89,7 @@ export class ChatKitHandlers {
         };
       }
       case 'threads.add_user_message': {
-        this.checkInput(request.params.input);
+        await this.checkInput(userId, request.params.input, false);
         const thread = await this.ownThread(userId, request.params.thread_id);
         await this.checkRoom(userId, thread.id);
         return this.locked(thread.id, (sink, clientGone) => this.addMessageAndReply(userId, thread, request.params.input, sink, clientGone));
@@ -100,6 +99,7 @@ export class ChatKitHandlers {
         const latest = (await this.store.listItems(userId, thread.id, { limit: 1, order: 'desc' })).data[0];
         if (latest?.type !== 'client_tool_call' || latest.status !== 'pending')
           throw new HttpError(409, 'no_pending_client_tool_call', 'This thread is not waiting for a client tool result.');
+        await checkQuota(this.store, userId, this.limits, { newThread: false, bytes: checkToolOutputSize(request.params.result, this.limits) });
         await this.checkRoom(userId, thread.id);
         return this.locked(thread.id, async (sink, clientGone) => {
           await this.store.saveItem(userId, { ...latest, status: 'completed', output: request.params.result });
@@ -175,12 +175,13 @@ export class ChatKitHandlers {
     return thread;
   }
 
-  private checkInput(input: UserMessageInputParams): void {
+  private async checkInput(userId: string, input: UserMessageInputParams, newThread: boolean): Promise<void> {
     if (input.attachments.length > 0) throw notSupported('attachments_not_supported', 'Attachments');
     const length = input.content.reduce((sum, part) => sum + part.text.length, 0) + (input.quoted_text?.length ?? 0);
     if (length > this.limits.maxMessageChars)
       throw new HttpError(400, 'message_too_long', `Messages may be at most ${this.limits.maxMessageChars} characters long.`);
     if (input.content.every((part) => part.text.trim() === '')) throw new HttpError(400, 'empty_message', 'The message is empty.');
+    await checkQuota(this.store, userId, this.limits, { newThread, bytes: checkMessageSize(input, this.limits) });
   }
 
   /** A turn adds up to three items (message, answer, and a tool call or a stop note). */

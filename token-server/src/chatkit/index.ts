@@ -7,6 +7,8 @@ import type express from 'express';
 import type { Logger } from 'pino';
 import type { Authenticate } from '../auth/principal.js';
 import type { ServerKeys } from '../auth/server-keys.js';
+import { systemClock, type Clock } from '../clock.js';
+import { clientAddress } from '../http/rate-limit.js';
 import type { RateLimitStore } from '../stores/store.js';
 import { DEFAULT_AGENT_CONFIG, type AgentConfig, type ClientToolDefinition, type ModelSettings } from './agent/agent-config.js';
 import { AgentRuntime } from './agent/agent-runtime.js';
@@ -18,6 +20,7 @@ import type { McpStatus } from './mcp/mcp-connection.js';
 import { ReplyRunner } from './reply/reply-runner.js';
 import { createChatKitRouter } from './router.js';
 import { openSqliteThreadStore } from './store/sqlite-thread-store.js';
+import { startVisitorRetention } from './visitor-retention.js';
 
 export type { AgentConfig, ClientToolDefinition, HostedToolConfig, ModelSettings } from './agent/agent-config.js';
 export type { AgentContext, AgentSource } from './agent/agent-source.js';
@@ -44,6 +47,11 @@ export interface ChatKitBackendOptions {
   limits?: Partial<ChatKitLimits>;
   /** Tools the browser runs (`onClientTool`); offered to the model, which may ask the client to run one. */
   clientTools?: ClientToolDefinition[];
+  /** The client's per-IP rate-limit key; default the client IP with IPv6 grouped by /64. */
+  clientAddress?: (req: express.Request) => string;
+  /** Anonymous visitors idle this many days are deleted with their threads (default 30; 0 keeps them). */
+  visitorRetentionDays?: number;
+  clock?: Clock;
 }
 
 export interface ChatKitBackend {
@@ -59,7 +67,8 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
   const limits: ChatKitLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const agentConfig: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...options.agent };
   const logger = options.logger.child({ component: 'chatkit' });
-  const store = openSqliteThreadStore(options.databasePath);
+  const clock = options.clock ?? systemClock;
+  const store = openSqliteThreadStore(options.databasePath, { clock });
   const forwardsUsers = agentConfig.mcpServers.some((server) => server.transport === 'http' && server.forwardUser);
   if (forwardsUsers && !(options.serverKeys && options.publicUrl))
     throw new Error('An MCP server with forward_user needs the server keys and PUBLIC_URL (the issuer of the tokens it receives).');
@@ -86,12 +95,21 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
     : null;
   const runner = new ReplyRunner({ store, agents, limits, logger });
   const handlers = new ChatKitHandlers(store, runner, limits);
+  const retention = startVisitorRetention({ store, retentionDays: options.visitorRetentionDays ?? 30, clock, logger });
   return {
-    router: createChatKitRouter({ authenticate: options.authenticate, rateLimits: options.rateLimits, handlers, limits, logger }),
+    router: createChatKitRouter({
+      authenticate: options.authenticate,
+      rateLimits: options.rateLimits,
+      handlers,
+      limits,
+      logger,
+      clientAddress: options.clientAddress ?? ((req) => clientAddress(req, 64)),
+    }),
     ready: () => store.ping().catch(() => false),
     mcpStatus: () => mcp?.status() ?? [],
     close: async () => {
       await mcp?.close();
+      await retention.stop();
       await store.close();
     },
   };

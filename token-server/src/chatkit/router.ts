@@ -20,13 +20,15 @@ interface RouterDeps {
   handlers: ChatKitHandlers;
   limits: ChatKitLimits;
   logger: Logger;
+  /** The client's per-IP rate-limit key (IPv6 grouped by prefix). */
+  clientAddress: (req: Request) => string;
 }
 
 const MINUTE_MS = 60_000;
 
 type Locals = { principal: Principal };
 
-export function createChatKitRouter({ authenticate, rateLimits, handlers, limits, logger }: RouterDeps): express.Router {
+export function createChatKitRouter({ authenticate, rateLimits, handlers, limits, logger, clientAddress }: RouterDeps): express.Router {
   const router = express.Router();
 
   const limit = async (key: string, max: number) => {
@@ -56,7 +58,13 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
       res.json(await handlers.json(userId, request));
       return;
     }
-    await limit(`chatkit:reply:${userId}`, limits.repliesPerMinute);
+    if (res.locals.principal.kind === 'visitor') {
+      // New visitor ids cost one request each, so visitors' replies are also counted per client address.
+      await limit(`chatkit:visitor-reply:${userId}`, limits.visitorRepliesPerMinute);
+      await limit(`chatkit:visitor-reply-ip:${clientAddress(req)}`, limits.visitorRepliesPerIpPerMinute);
+    } else {
+      await limit(`chatkit:reply:${userId}`, limits.repliesPerMinute);
+    }
     const run = await handlers.prepareStream(userId, request);
     const clientGone = new AbortController();
     res.on('close', () => {

@@ -4,6 +4,11 @@
  * visitor gets a random id inside a signed `visitor_token`; a returning visitor keeps that id, and an
  * invalid or foreign token just means a new visitor. The answer depends on the configured backend:
  * a hosted client secret for `anon_<id>`, or a short-lived access token for `POST /api/chatkit`.
+ *
+ * Limits are chosen so that nobody can switch anonymous chat off for everyone: `Origin` can be forged by any
+ * non-browser client, so the budgets shared by a whole key count only *new* visitor identities (per client
+ * address, IPv6 by prefix, and per key); a returning visitor is counted only against their own budget, and
+ * so is never refused because of other visitors' traffic.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -11,8 +16,8 @@ import type { VisitorTokens } from '../auth/visitor-tokens.js';
 import type { Config } from '../config.js';
 import { hostedNotConfigured, type HostedSessions } from '../hosted/hosted-sessions.js';
 import { HttpError } from '../http/errors.js';
-import { isLoopbackOrigin, serverBaseUrl } from '../http/origin.js';
-import { clientIp, consumeRateLimit, type RateLimitRule } from '../http/rate-limit.js';
+import { isLoopbackOrigin, requestBaseUrl } from '../http/origin.js';
+import { clientAddress, consumeRateLimit, type RateLimitRule } from '../http/rate-limit.js';
 import { parseBody } from '../http/validate.js';
 import type { RateLimitStore } from '../stores/store.js';
 
@@ -22,8 +27,13 @@ export interface PublicAccessOptions {
   /** Absent when hosted sessions are not configured. */
   hostedSessions?: HostedSessions;
   rateLimits: RateLimitStore;
+  /** New visitors per client address. */
   perIp: RateLimitRule;
+  /** New visitors per publishable key. */
   perKey: RateLimitRule;
+  /** Requests per returning visitor. */
+  perVisitor: RateLimitRule;
+  ipv6PrefixBits: number;
 }
 
 const publicBody = z
@@ -39,21 +49,27 @@ export const PUBLIC_ACCESS_PATH = '/api/chatkit/public';
 /** ChatKit accepts any placeholder domain key on localhost; public hosts need a registered one. */
 const LOCAL_DOMAIN_KEY = 'local-dev';
 
-export function publicAccessRoutes({ config, visitors, hostedSessions, rateLimits, perIp, perKey }: PublicAccessOptions): Router {
+export function publicAccessRoutes(options: PublicAccessOptions): Router {
+  const { config, visitors, hostedSessions, rateLimits, perIp, perKey, perVisitor, ipv6PrefixBits } = options;
   const origins = new Map(config.publicKeys.map((entry) => [entry.key, new Set(entry.origins)]));
   const router = Router();
 
   router.post(PUBLIC_ACCESS_PATH, async (req, res) => {
     if (origins.size === 0) throw new HttpError(503, 'public_access_not_configured', 'Anonymous access is off; set PUBLIC_KEYS.');
-    await consumeRateLimit(rateLimits, perIp, clientIp(req));
     const body = parseBody(publicBody, req.body);
     const allowed = origins.get(body.public_key);
     if (!allowed) throw new HttpError(403, 'unknown_public_key', 'This public key is not known to the server.');
     const origin = req.get('origin');
     if (!origin || !allowed.has(origin)) throw new HttpError(403, 'origin_not_allowed', 'This public key may not be used from this page origin.');
-    await consumeRateLimit(rateLimits, perKey, body.public_key);
 
-    const visitorId = (await visitors.readVisitor(body.visitor_token, body.public_key)) ?? visitors.newVisitorId();
+    let visitorId = await visitors.readVisitor(body.visitor_token, body.public_key);
+    if (visitorId) {
+      await consumeRateLimit(rateLimits, perVisitor, visitorId);
+    } else {
+      await consumeRateLimit(rateLimits, perIp, clientAddress(req, ipv6PrefixBits));
+      await consumeRateLimit(rateLimits, perKey, body.public_key);
+      visitorId = visitors.newVisitorId();
+    }
     const visitor_token = await visitors.issueVisitor(visitorId, body.public_key);
 
     if (config.chatkit.backend === 'hosted') {
@@ -71,7 +87,7 @@ export function publicAccessRoutes({ config, visitors, hostedSessions, rateLimit
     const access = await visitors.issueAccess(visitorId);
     res.json({
       mode: 'custom',
-      api_url: `${serverBaseUrl(req, config.publicUrl)}/api/chatkit`,
+      api_url: `${requestBaseUrl(req, config.publicUrl)}/api/chatkit`,
       domain_key,
       token: access.token,
       expires_at: access.expiresAt,

@@ -14,14 +14,19 @@ export function widgetFileRoutes(widgetDir: string): Router {
   router.get(WIDGET_FILE, (req, res, next) => {
     const name = WIDGET_FILE.exec(req.path)![1]!;
     if (name.includes('..')) return next();
+    // Only a file that was found is cacheable (the `headers` below replace this then): a missing chunk (an old
+    // page after a deploy) or a server not yet built must not be kept by a CDN or browser.
+    res.setHeader('Cache-Control', 'no-store');
     if (!existsSync(widgetDir)) {
       throw new HttpError(503, 'widget_not_built', 'The widget is not built; run `npm run build` and restart the server.');
     }
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    res.setHeader('Cache-Control', LOADER.test(name) ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
-    res.type(name.endsWith('.map') ? 'application/json' : 'text/javascript');
-    res.sendFile(name, { root: widgetDir, dotfiles: 'deny', cacheControl: false }, (err) => {
+    const headers = {
+      'Cache-Control': LOADER.test(name) ? 'public, max-age=300' : 'public, max-age=31536000, immutable',
+      'Content-Type': `${name.endsWith('.map') ? 'application/json' : 'text/javascript'}; charset=utf-8`,
+    };
+    res.sendFile(name, { root: widgetDir, dotfiles: 'deny', cacheControl: false, headers }, (err) => {
       if (err && !res.headersSent) next(new HttpError(404, 'not_found', `No widget file named ${name}.`));
     });
   });

@@ -4,8 +4,9 @@
  * `user_version`. `:memory:` gives a private database.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { systemClock, type Clock } from '../../clock.js';
+import { ensurePrivateDir, keepPrivate } from '../../private-files.js';
 import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
 import { UnknownCursorError, type PageQuery, type PendingApproval, type ThreadStore } from './thread-store.js';
 
@@ -37,6 +38,18 @@ const MIGRATIONS: string[] = [
      user_id TEXT NOT NULL,
      data TEXT NOT NULL
    );`,
+  // Quotas (bytes per item, counted by user from the index alone) and retention (each user's last write; users
+  // already stored start their retention period at this migration).
+  `ALTER TABLE items ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+   UPDATE items SET bytes = length(CAST(data AS BLOB));
+   CREATE INDEX items_by_user ON items (user_id, bytes);
+   CREATE TABLE user_activity (
+     user_id TEXT PRIMARY KEY,
+     active_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX user_activity_by_time ON user_activity (active_at);
+   INSERT INTO user_activity (user_id, active_at)
+     SELECT user_id, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM threads GROUP BY user_id;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -77,10 +90,20 @@ function toPage<T extends { id: string }>(rows: Row[], limit: number): { data: T
   return { data: rows.slice(0, limit).map((row) => JSON.parse(row.data) as T), has_more };
 }
 
-export function openSqliteThreadStore(path: string): ThreadStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+/** SQLite's own files beside the database (write-ahead log and shared memory). */
+const COMPANION_SUFFIXES = ['', '-wal', '-shm'];
+
+/** `clock` stamps each user's last write, which retention compares against. */
+export function openSqliteThreadStore(path: string, { clock = systemClock }: { clock?: Clock } = {}): ThreadStore {
+  const onDisk = path !== ':memory:';
+  // Conversations are private: owner-only directory and files, whatever permissions they had before.
+  if (onDisk) {
+    ensurePrivateDir(dirname(path));
+    keepPrivate(path);
+  }
   const db = new DatabaseSync(path, { timeout: 2000 });
   db.exec('PRAGMA journal_mode = WAL');
+  if (onDisk) for (const suffix of COMPANION_SUFFIXES) keepPrivate(`${path}${suffix}`, { createIfMissing: false });
   // In WAL mode NORMAL cannot corrupt the database; a power cut may only lose the last commits. It makes each
   // write several times cheaper (the bench measured 193 -> 29 µs per insert), and chat is not a ledger.
   db.exec('PRAGMA synchronous = NORMAL');
@@ -95,11 +118,18 @@ export function openSqliteThreadStore(path: string): ThreadStore {
     updateThread: db.prepare('UPDATE threads SET data = ? WHERE id = ? AND user_id = ?'),
     deleteThread: db.prepare('DELETE FROM threads WHERE id = ? AND user_id = ?'),
     countThreads: db.prepare('SELECT COUNT(*) AS n FROM threads WHERE user_id = ?'),
-    insertItem: db.prepare('INSERT INTO items (id, thread_id, user_id, data) VALUES (?, ?, ?, ?)'),
-    updateItem: db.prepare('UPDATE items SET data = ? WHERE id = ? AND thread_id = ? AND user_id = ?'),
+    insertItem: db.prepare('INSERT INTO items (id, thread_id, user_id, data, bytes) VALUES (?, ?, ?, ?, ?)'),
+    updateItem: db.prepare('UPDATE items SET data = ?, bytes = ? WHERE id = ? AND thread_id = ? AND user_id = ?'),
     deleteItem: db.prepare('DELETE FROM items WHERE id = ? AND thread_id = ? AND user_id = ?'),
     getItem: db.prepare('SELECT seq, id, data FROM items WHERE id = ? AND thread_id = ? AND user_id = ?'),
     countItems: db.prepare('SELECT COUNT(*) AS n FROM items WHERE thread_id = ? AND user_id = ?'),
+    itemUsage: db.prepare('SELECT COUNT(*) AS items, COALESCE(SUM(bytes), 0) AS bytes FROM items WHERE user_id = ?'),
+    touch: db.prepare(
+      'INSERT INTO user_activity (user_id, active_at) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET active_at = excluded.active_at',
+    ),
+    idleUsers: db.prepare('SELECT user_id FROM user_activity WHERE active_at < ? AND substr(user_id, 1, ?) = ? ORDER BY active_at LIMIT ?'),
+    deleteUserThreads: db.prepare('DELETE FROM threads WHERE user_id = ?'),
+    deleteActivity: db.prepare('DELETE FROM user_activity WHERE user_id = ?'),
     upsertFeedback: db.prepare(
       `INSERT INTO feedback (item_id, kind, created_at)
        SELECT id, ?, ? FROM items WHERE id = ? AND thread_id = ? AND user_id = ?
@@ -124,20 +154,32 @@ export function openSqliteThreadStore(path: string): ThreadStore {
     ),
   };
   const start = (order: 'asc' | 'desc') => (order === 'asc' ? 0 : Number.MAX_SAFE_INTEGER);
+  const touch = (userId: string) => q.touch.run(userId, clock.now());
+  const stored = (item: ThreadItem) => {
+    const data = JSON.stringify(item);
+    return { data, bytes: Buffer.byteLength(data) };
+  };
 
   return {
     async createThread(userId, thread) {
-      q.insertThread.run(thread.id, userId, JSON.stringify(thread));
+      inTransaction(db, () => {
+        q.insertThread.run(thread.id, userId, JSON.stringify(thread));
+        touch(userId);
+      });
     },
     async getThread(userId, threadId) {
       const row = get<Row>(q.getThread, threadId, userId);
       return row ? (JSON.parse(row.data) as ThreadMetadata) : undefined;
     },
     async updateThread(userId, thread) {
-      return Number(q.updateThread.run(JSON.stringify(thread), thread.id, userId).changes) > 0;
+      const changed = Number(q.updateThread.run(JSON.stringify(thread), thread.id, userId).changes) > 0;
+      if (changed) touch(userId);
+      return changed;
     },
     async deleteThread(userId, threadId) {
-      return Number(q.deleteThread.run(threadId, userId).changes) > 0;
+      const deleted = Number(q.deleteThread.run(threadId, userId).changes) > 0;
+      if (deleted) touch(userId);
+      return deleted;
     },
     async listThreads(userId, { limit, order, after }): Promise<Page<ThreadMetadata>> {
       let from = start(order);
@@ -154,10 +196,15 @@ export function openSqliteThreadStore(path: string): ThreadStore {
       return Number(get<{ n: number }>(q.countThreads, userId)!.n);
     },
     async addItem(userId, item) {
-      q.insertItem.run(item.id, item.thread_id, userId, JSON.stringify(item));
+      const { data, bytes } = stored(item);
+      inTransaction(db, () => {
+        q.insertItem.run(item.id, item.thread_id, userId, data, bytes);
+        touch(userId);
+      });
     },
     async saveItem(userId, item) {
-      q.updateItem.run(JSON.stringify(item), item.id, item.thread_id, userId);
+      const { data, bytes } = stored(item);
+      if (Number(q.updateItem.run(data, bytes, item.id, item.thread_id, userId).changes) > 0) touch(userId);
     },
     async deleteItems(userId, threadId, itemIds) {
       inTransaction(db, () => {
@@ -195,6 +242,23 @@ export function openSqliteThreadStore(path: string): ThreadStore {
     async takePendingApproval(userId, threadId, approvalId) {
       const row = get<{ data: string }>(approvals.take, approvalId, threadId, userId);
       return row ? (JSON.parse(row.data) as PendingApproval) : undefined;
+    },
+    async usage(userId) {
+      const { items, bytes } = get<{ items: number; bytes: number }>(q.itemUsage, userId)!;
+      return { threads: Number(get<{ n: number }>(q.countThreads, userId)!.n), items: Number(items), bytes: Number(bytes) };
+    },
+    async deleteIdleUsers(userIdPrefix, idleSinceMs, limit) {
+      const candidates = q.idleUsers.all(idleSinceMs, userIdPrefix.length, userIdPrefix, limit) as Array<{ user_id: string }>;
+      const deleted: string[] = [];
+      for (const { user_id: userId } of candidates) {
+        // Nothing can write between the read above and here: this loop never yields to the event loop.
+        inTransaction(db, () => {
+          q.deleteUserThreads.run(userId); // items and feedback follow by ON DELETE CASCADE
+          q.deleteActivity.run(userId);
+          deleted.push(userId);
+        });
+      }
+      return deleted;
     },
     async ping() {
       return db.prepare('SELECT 1 AS ok').get() !== undefined;

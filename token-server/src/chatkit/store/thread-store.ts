@@ -19,6 +19,14 @@ export class UnknownCursorError extends Error {
   }
 }
 
+/** What one user keeps stored, for the per-user quota. */
+export interface StorageUsage {
+  threads: number;
+  items: number;
+  /** Bytes of the items as stored (their JSON). */
+  bytes: number;
+}
+
 /**
  * A paused agent run waiting for the user's Approve or Deny: the serialised run state and the widget that asks.
  * It belongs to one user and one thread, and is taken at most once.
@@ -59,6 +67,14 @@ export interface ThreadStore {
   savePendingApproval(userId: string, approval: PendingApproval): Promise<void>;
   /** Removes and returns the approval when it is this user's and this thread's; undefined when not (or taken). */
   takePendingApproval(userId: string, threadId: string, approvalId: string): Promise<PendingApproval | undefined>;
+
+  usage(userId: string): Promise<StorageUsage>;
+  /**
+   * Retention: deletes up to `limit` users whose id starts with `userIdPrefix` and who have written nothing (no
+   * thread or item created, changed or deleted) since `idleSinceMs` (unix ms), with all their threads and items.
+   * Returns the ids deleted; fewer than `limit` means none are left.
+   */
+  deleteIdleUsers(userIdPrefix: string, idleSinceMs: number, limit: number): Promise<string[]>;
 
   ping(): Promise<boolean>;
   close(): Promise<void>;
