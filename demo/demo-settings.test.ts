@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ConfigError } from '../token-server/src/config.js';
 import { readDemoSettings, tokenServerEnvironment, usesDemoTools, type DemoAddresses } from './demo-settings.js';
 
 const addresses: DemoAddresses = {
@@ -46,5 +47,23 @@ describe('the token server environment npm start builds', () => {
   test('PORT is where the server really listens, even when the environment asked for any free port', () => {
     const env = tokenServerEnvironment({ PORT: '0' }, readDemoSettings({ PORT: '0' }), { ...addresses, loopbackUrl: 'http://127.0.0.1:41234' });
     assert.equal(env.PORT, '41234');
+  });
+});
+
+describe('the demo sign-in stays on localhost (security review, finding 6)', () => {
+  test('when HOST is beyond localhost with the anyone-can-sign-in provider, the demo refuses to start and says what to set', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.20']) {
+      assert.throws(
+        () => readDemoSettings({ HOST: host }),
+        (err: unknown) => err instanceof ConfigError && /^HOST /.test(err.message) && /AUTH_JWKS_URL/.test(err.message) && /DEMO_ALLOW_REMOTE_SIGN_IN=true/.test(err.message),
+        host,
+      );
+    }
+  });
+
+  test('it starts on a loopback HOST, with a sign-in of one\'s own, or when told explicitly', () => {
+    for (const host of ['127.0.0.1', 'localhost', '::1']) assert.equal(readDemoSettings({ HOST: host }).host, host);
+    assert.equal(readDemoSettings({ HOST: '0.0.0.0', AUTH_JWKS_URL: 'https://app.example.com/api/auth/jwks' }).host, '0.0.0.0');
+    assert.equal(readDemoSettings({ HOST: '0.0.0.0', DEMO_ALLOW_REMOTE_SIGN_IN: 'true' }).host, '0.0.0.0');
   });
 });

@@ -13,6 +13,7 @@ export type WidgetErrorCode =
   | 'auth_required'
   | 'forbidden'
   | 'rate_limited'
+  | 'quota_exceeded'
   | 'not_configured'
   | 'server_error'
   | 'bad_request'
@@ -53,5 +54,5 @@ export function errorDetail(error: WidgetError): WidgetErrorDetail {
 
 /** Failures a retry can fix (a fresh attempt may succeed); the others need a change to the page or server. */
 export function isRetryable(code: WidgetErrorCode): boolean {
-  return !['invalid_attribute', 'forbidden', 'not_configured', 'bad_request'].includes(code);
+  return !['invalid_attribute', 'forbidden', 'not_configured', 'bad_request', 'quota_exceeded'].includes(code);
 }

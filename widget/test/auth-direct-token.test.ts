@@ -12,7 +12,7 @@ import { chatkitOf, errorShown, nextError, part } from '../test-support/widget-h
 
 defineFakeChatKit();
 
-async function visitorWidget(server: 'hosted' | 'custom' | 'tight' | 'unreachable', publicKey: string): Promise<ChatKitWidget> {
+async function visitorWidget(server: 'hosted' | 'custom' | 'tight' | 'quota' | 'unreachable', publicKey: string): Promise<ChatKitWidget> {
   const env = await testEnv();
   return fixture<ChatKitWidget>(html`<chat-kit-widget server=${env[server]} public-key=${publicKey} persist="none"></chat-kit-widget>`);
 }
@@ -90,16 +90,33 @@ describe('auth-mode="direct-token" against the token server', () => {
     expect(await failed).to.include({ code: 'forbidden', status: 403, reason: 'unknown_public_key' });
   });
 
-  it('when the server rate-limits the visitor (429), says to wait, with a retry', async () => {
+  it('when the server rate-limits a new visitor (429), says to wait, with a retry', async () => {
     const env = await testEnv();
     const allowed = await visitorWidget('tight', env.publicKey);
     await chatkitOf(allowed);
+    // A returning visitor has a budget of their own; new visitors share the address's.
+    localStorage.clear();
     const failed = nextError(document);
     const limited = await visitorWidget('tight', env.publicKey);
     expect(await failed).to.include({ code: 'rate_limited', status: 429 });
     await limited.updateComplete;
     expect(errorShown(limited)).to.include('Too many requests.');
     expect(part(limited, 'error')!.querySelector('button')!.textContent).to.equal('Try again');
+  });
+
+  it('when the visitor has stored all the backend allows, says to delete older conversations and emits quota_exceeded', async () => {
+    const env = await testEnv();
+    const widget = await visitorWidget('quota', env.publicKey);
+    const chatkit = await chatkitOf(widget);
+    await widget.ready;
+    const message = { input: { content: [{ type: 'input_text', text: 'hello' }], attachments: [], inference_options: {} } };
+    expect((await chatkit.request('threads.create', message)).status).to.equal(200);
+    const failed = nextError(document);
+    expect((await chatkit.request('threads.create', message)).status).to.equal(409);
+    expect(await failed).to.include({ code: 'quota_exceeded', status: 409, reason: 'too_many_threads' });
+    await widget.updateComplete;
+    expect(errorShown(widget)).to.include('Delete older conversations to continue.');
+    expect(part(widget, 'error')!.querySelector('button'), 'trying again cannot help').to.equal(null);
   });
 
   it('when the server cannot be reached, says so with a retry and emits network_error', async () => {

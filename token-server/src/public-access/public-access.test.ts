@@ -135,12 +135,15 @@ describe('public access limits and domain keys', () => {
     }
   });
 
-  test('when one key is used too often, then 429 for that key', async () => {
+  test('when one key gets too many new visitors, then 429 for the next new visitor, with Retry-After', async () => {
     const stack = await startStack({ limits: { perPublicKeyPerMinute: 2 } });
     try {
-      const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await postJson(`${stack.url}/api/chatkit/public`, { public_key: STACK_PUBLIC_KEY }, fromSite)).status);
-      assert.deepEqual(statuses, [200, 200, 429]);
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await postJson(`${stack.url}/api/chatkit/public`, { public_key: STACK_PUBLIC_KEY }, fromSite));
+      assert.deepEqual(answers.map((a) => a.status), [200, 200, 429]);
+      assert.equal(answers[2]!.body.error.code, 'rate_limited');
+      assert.match(answers[2]!.body.error.message, /new visitors for this site/);
+      assert.ok(Number(answers[2]!.headers.get('retry-after')) >= 1);
     } finally {
       await stack.close();
     }
@@ -188,6 +191,72 @@ describe('public access limits and domain keys', () => {
       assert.equal(res.body.error.code, 'public_access_not_configured');
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('public access cannot be switched off by other people\'s traffic (security review, finding 1)', () => {
+  const from = (address: string) => ({ ...fromSite, 'x-forwarded-for': address });
+  const ask = (stack: Stack, address: string, visitor_token?: string) =>
+    postJson(`${stack.url}/api/chatkit/public`, { public_key: STACK_PUBLIC_KEY, ...(visitor_token && { visitor_token }) }, from(address));
+
+  test('when 6 addresses with a forged Origin use up the key\'s budget, a returning visitor still gets in and only new visitors wait', async () => {
+    // The review's attack (21 addresses x 30 requests), scaled down: a budget of 20 new visitors per minute for the key.
+    const stack = await startStack({ env: { TRUST_PROXY: '1' }, limits: { perPublicKeyPerMinute: 20, publicPerIpPerMinute: 30 } });
+    try {
+      const returning = (await ask(stack, '198.51.100.200')).body.visitor_token as string;
+      const attack = Array.from({ length: 6 }, (_, a) => Array.from({ length: 5 }, () => ask(stack, `203.0.113.${a + 1}`))).flat();
+      // The returning visitor keeps coming back while the key is hammered.
+      const during = Array.from({ length: 5 }, () => ask(stack, '198.51.100.200', returning));
+      const attackAnswers = await Promise.all(attack);
+      const duringAnswers = await Promise.all(during);
+      assert.ok(attackAnswers.filter((a) => a.status === 429).length >= 10, 'the attack did use up the budget');
+      assert.deepEqual(duringAnswers.map((a) => a.status), [200, 200, 200, 200, 200]);
+      for (const answer of duringAnswers) assert.equal(decodeJwt(answer.body.visitor_token).sub, decodeJwt(returning).sub);
+
+      const fresh = await ask(stack, '198.51.100.201');
+      assert.equal(fresh.status, 429, 'a new visitor waits for the key\'s budget');
+      assert.ok(Number(fresh.headers.get('retry-after')) >= 1);
+      assert.equal((await ask(stack, '198.51.100.201', returning)).status, 200, 'a returning visitor from any address gets in');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('a returning visitor is limited by their own budget only, which nobody else uses up', async () => {
+    const stack = await startStack({ env: { TRUST_PROXY: '1' }, limits: { publicPerVisitorPerMinute: 3 } });
+    try {
+      const a = (await ask(stack, '198.51.100.1')).body.visitor_token as string;
+      const b = (await ask(stack, '198.51.100.1')).body.visitor_token as string;
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await ask(stack, '198.51.100.1', a)).status);
+      assert.deepEqual(statuses, [200, 200, 200, 429]);
+      assert.equal((await ask(stack, '198.51.100.1', b)).status, 200);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('addresses of one IPv6 /64 count as one address for new visitors; another /64 has its own budget', async () => {
+    const stack = await startStack({ env: { TRUST_PROXY: '1' }, limits: { publicPerIpPerMinute: 3 } });
+    try {
+      const statuses = [];
+      for (let i = 1; i <= 4; i++) statuses.push((await ask(stack, `2001:db8:aa:1::${i.toString(16)}:${i}`)).status);
+      assert.deepEqual(statuses, [200, 200, 200, 429]);
+      assert.equal((await ask(stack, '2001:db8:aa:2::1')).status, 200);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('RATE_LIMIT_IPV6_PREFIX sets how IPv6 addresses are grouped', async () => {
+    const stack = await startStack({ env: { TRUST_PROXY: '1', RATE_LIMIT_IPV6_PREFIX: '48', RATE_LIMIT_PUBLIC_PER_IP: '2' } });
+    try {
+      const statuses = [];
+      for (const address of ['2001:db8:bb:1::1', '2001:db8:bb:2::1', '2001:db8:bb:3::1']) statuses.push((await ask(stack, address)).status);
+      assert.deepEqual(statuses, [200, 200, 429], 'three /64s of one /48 share a budget');
+    } finally {
+      await stack.close();
     }
   });
 });

@@ -41,10 +41,14 @@ describe('serving the built widget', () => {
     }
   });
 
-  test('a chunk that does not exist is a JSON 404; nothing outside the widget folder is reachable', async () => {
-    const missing = await getJson(`${server.url}/chat-kit-widget-nope.js`);
-    assert.equal(missing.status, 404);
-    assert.equal(missing.body.error.code, 'not_found');
+  test('a chunk that does not exist is a JSON 404 that nothing may cache; nothing outside the widget folder is reachable', async () => {
+    // After a deploy, old pages ask for chunks that are gone: a cached 404 would keep the widget broken for a year.
+    for (const name of ['chat-kit-widget-nope.js', 'chat-kit-widget-session-Gone12.js.map']) {
+      const missing = await getJson(`${server.url}/${name}`);
+      assert.equal(missing.status, 404);
+      assert.equal(missing.body.error.code, 'not_found');
+      assert.equal(missing.headers.get('cache-control'), 'no-store', name);
+    }
     for (const path of ['/chat-kit-widget..%2f..%2fsecret.txt', '/%2e%2e/secret.txt', '/secret.txt']) {
       const res = await fetch(`${server.url}${path}`);
       assert.equal(res.status, 404, path);
@@ -60,6 +64,7 @@ describe('when the widget is not built', () => {
       const res = await getJson(`${server.url}/chat-kit-widget.js`);
       assert.equal(res.status, 503);
       assert.equal(res.body.error.code, 'widget_not_built');
+      assert.equal(res.headers.get('cache-control'), 'no-store');
       assert.match(res.body.error.message, /npm run build/);
     } finally {
       await server.close();

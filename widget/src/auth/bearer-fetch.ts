@@ -2,7 +2,8 @@
  * The `fetch` the widget gives ChatKit in custom-backend mode. It runs in the page, adds
  * `Authorization: Bearer <token>` to every request, and when the backend answers 401 it gets a fresh token
  * and sends the request once more. A token still refused goes to `onRejected`; failures a user should hear
- * about (network, 403, 429, 5xx) go to `report` so the element shows them, and ChatKit still gets the answer.
+ * about (network, 403, 429, 5xx, a full storage quota) go to `report` so the element shows them, and ChatKit still
+ * gets the answer.
  */
 import type { WidgetError } from '../errors.js';
 import { errorFromFetchFailure, errorFromResponse } from './token-server-client.js';
@@ -36,9 +37,14 @@ export function bearerFetch(source: BearerSource, credentials: RequestCredential
       if (fresh && fresh !== token) answer = await send(spare, fresh);
     }
     if (answer.status === 401) source.onRejected();
-    // Other 4xx answers (a thread that is gone, say) are part of the protocol: ChatKit deals with them.
+    // Other 4xx answers (a thread that is gone, say) are part of the protocol: ChatKit deals with them. A 409 may
+    // be a full quota, which ChatKit would show as a bare failure: the user must hear what to do.
     else if (answer.status === 403 || answer.status === 429 || answer.status >= 500)
       source.report(await errorFromResponse(answer.clone(), 'The chat backend'));
+    else if (answer.status === 409) {
+      const error = await errorFromResponse(answer.clone(), 'The chat backend');
+      if (error.code === 'quota_exceeded') source.report(error);
+    }
     return answer;
   };
 }

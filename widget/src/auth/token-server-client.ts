@@ -23,6 +23,9 @@ export function codeForStatus(status: number): WidgetErrorCode {
   return 'bad_request';
 }
 
+/** The backend's codes for a user who has stored all they may: only deleting conversations helps. */
+const QUOTA_REASONS = new Set(['quota_exceeded', 'too_many_threads', 'thread_full']);
+
 /** A `WidgetError` for a non-2xx answer, keeping the server's own code as `reason`. */
 export async function errorFromResponse(response: Response, what: string): Promise<WidgetError> {
   let reason: string | undefined;
@@ -34,7 +37,8 @@ export async function errorFromResponse(response: Response, what: string): Promi
   } catch {
     // Not our JSON error shape (a proxy's HTML page, say): the status alone tells the story.
   }
-  return new WidgetError(codeForStatus(response.status), message ?? `${what} answered HTTP ${response.status}.`, response.status, reason);
+  const code = reason && QUOTA_REASONS.has(reason) ? 'quota_exceeded' : codeForStatus(response.status);
+  return new WidgetError(code, message ?? `${what} answered HTTP ${response.status}.`, response.status, reason);
 }
 
 /** The error for a fetch that threw: our timeout, or the network (offline, DNS, CORS refusal). */

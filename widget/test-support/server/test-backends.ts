@@ -13,7 +13,7 @@ export const PUBLIC_KEY = 'pk_test';
 /** A key the servers know, for another site's origin only. */
 export const FOREIGN_KEY = 'pk_elsewhere';
 
-export type StackName = 'hosted' | 'custom' | 'tight';
+export type StackName = 'hosted' | 'custom' | 'tight' | 'quota';
 
 /** What a test page learns about its servers. */
 export interface TestEnv {
@@ -24,6 +24,8 @@ export interface TestEnv {
   custom: string;
   /** Hosted-mode token server allowing one public request per minute per IP. */
   tight: string;
+  /** Custom-backend token server whose users may keep one thread each. */
+  quota: string;
   /** A loopback address where nothing listens. */
   unreachable: string;
   publicKey: string;
@@ -31,7 +33,7 @@ export interface TestEnv {
 }
 
 /** Limits high enough that a whole test run never meets them. */
-const ROOMY = { perIpPerMinute: 10_000, perUserPerMinute: 10_000, perPublicKeyPerMinute: 10_000, publicPerIpPerMinute: 10_000 };
+const ROOMY = { perIpPerMinute: 10_000, perUserPerMinute: 10_000, perPublicKeyPerMinute: 10_000, publicPerIpPerMinute: 10_000, publicPerVisitorPerMinute: 10_000 };
 
 async function unusedPort(): Promise<number> {
   const probe = createServer();
@@ -57,17 +59,19 @@ export function backendsPlugin(site: string): TestRunnerPlugin {
     async serverStart() {
       const keys = `${PUBLIC_KEY}=${site};${FOREIGN_KEY}=https://elsewhere.example`;
       const common = { ALLOWED_ORIGINS: site, PUBLIC_KEYS: keys, LOG_LEVEL: 'silent' };
-      const [hosted, custom, tight] = await Promise.all([
+      const [hosted, custom, tight, quota] = await Promise.all([
         startStack({ env: { ...common, CHATKIT_BACKEND: 'hosted' }, limits: ROOMY }),
         startStack({ env: common, limits: ROOMY }),
         startStack({ env: { ...common, CHATKIT_BACKEND: 'hosted' }, limits: { ...ROOMY, publicPerIpPerMinute: 1 } }),
+        startStack({ env: { ...common, CHATKIT_QUOTA_THREADS: '1' }, limits: ROOMY }),
       ]);
-      stacks.set('hosted', hosted).set('custom', custom).set('tight', tight);
+      stacks.set('hosted', hosted).set('custom', custom).set('tight', tight).set('quota', quota);
       env = {
         site,
         hosted: hosted.url,
         custom: custom.url,
         tight: tight.url,
+        quota: quota.url,
         unreachable: `http://127.0.0.1:${await unusedPort()}`,
         publicKey: PUBLIC_KEY,
         foreignKey: FOREIGN_KEY,

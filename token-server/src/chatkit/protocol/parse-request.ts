@@ -1,6 +1,6 @@
 /** Turns a request body into a typed ChatKit request, or a 400 with a stable code; never throws anything else. */
 import { HttpError } from '../../http/errors.js';
-import { STREAMING_TYPES, envelope, isRequestType, paramsSchemas, type ParamsOf, type RequestType, type StreamingType } from './schemas.js';
+import { METADATA_MAX_BYTES, STREAMING_TYPES, envelope, isRequestType, paramsSchemas, type ParamsOf, type RequestType, type StreamingType } from './schemas.js';
 
 export type ChatKitRequest = { [T in RequestType]: { type: T; params: ParamsOf<T> } }[RequestType];
 export type StreamingRequest = Extract<ChatKitRequest, { type: StreamingType }>;
@@ -45,8 +45,11 @@ function exceedsDepth(value: unknown, maxDepth: number): boolean {
 
 export function parseChatKitRequest(body: unknown): ChatKitRequest {
   const outer = envelope.safeParse(body);
-  if (!outer.success)
+  if (!outer.success) {
+    if (outer.error.issues[0]?.path[0] === 'metadata')
+      throw new HttpError(400, 'invalid_request', `The request "metadata" must be a JSON object of at most ${METADATA_MAX_BYTES} bytes.`);
     throw new HttpError(400, 'invalid_request', 'The body must be a JSON object with a string "type" and an object "params".');
+  }
   const { type } = outer.data;
   if (!isRequestType(type)) throw new HttpError(400, 'unknown_request_type', `Unknown ChatKit request type "${type.slice(0, 60)}".`);
   const params = paramsSchemas[type].safeParse(outer.data.params ?? {});

@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import { scriptedModel } from '../../../test-support/openai-mock-model.js';
 import { startOpenAIMock } from '../../../test-support/openai-mock.js';
 import { addMessage, createThread, startBackend, threadIdOf } from '../testing/harness.js';
+import type { ThreadItem } from '../protocol/types.js';
 import { SCHEMA_VERSION, openSqliteThreadStore } from './sqlite-thread-store.js';
 
 describe('the SQLite thread store on disk', () => {
@@ -63,7 +64,7 @@ describe('the SQLite thread store on disk', () => {
     const path = join(dataDir, 'old.sqlite');
     const store = openSqliteThreadStore(path);
     await store.createThread('rae', { id: 'thr_old', created_at: new Date().toISOString(), status: { type: 'active' }, metadata: {} });
-    const oldItem = { id: 'msg_0', thread_id: 'thr_old', created_at: new Date().toISOString(), type: 'assistant_message', content: [] } as const;
+    const oldItem: ThreadItem = { id: 'msg_0', thread_id: 'thr_old', created_at: new Date().toISOString(), type: 'assistant_message', content: [] };
     await store.addItem('rae', oldItem);
     await store.close();
     // Back to schema version 1: undo what migrations 2 to 4 added.
@@ -96,8 +97,13 @@ describe('the SQLite thread store on disk', () => {
 describe('the SQLite thread store: usage and idle users', () => {
   const DAY = 24 * 60 * 60 * 1000;
   const thread = (id: string) => ({ id, created_at: new Date().toISOString(), status: { type: 'active' as const }, metadata: {} });
-  const message = (id: string, threadId: string, text: string) =>
-    ({ id, thread_id: threadId, created_at: new Date().toISOString(), type: 'assistant_message', content: [{ type: 'output_text', text, annotations: [] }] }) as const;
+  const message = (id: string, threadId: string, text: string): ThreadItem => ({
+    id,
+    thread_id: threadId,
+    created_at: new Date().toISOString(),
+    type: 'assistant_message',
+    content: [{ type: 'output_text', text, annotations: [] }],
+  });
 
   test('usage counts one user\'s threads, items and stored bytes, and follows changes and deletions', async () => {
     const store = openSqliteThreadStore(':memory:');
