@@ -60,7 +60,7 @@ describe('absolute URLs', () => {
   test('come from PUBLIC_URL when it is set, whatever Host or X-Forwarded-Host say', async () => {
     const stack = await startStack({ env: { PUBLIC_URL: 'https://chat.example.com', TRUST_PROXY: '1' } });
     try {
-      for (const headers of [{}, { 'x-forwarded-host': 'evil.test' }]) {
+      for (const headers of [{}, { 'x-forwarded-host': 'evil.test' }] as Array<Record<string, string>>) {
         const res = await postWithHost(`${stack.url}/api/chatkit/public`, 'evil.test', { origin: STACK_SITE_ORIGIN, ...headers }, JSON.stringify({ public_key: STACK_PUBLIC_KEY }));
         assert.equal(res.status, 200);
         assert.equal(res.body.api_url, 'https://chat.example.com/api/chatkit');
