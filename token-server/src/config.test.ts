@@ -29,6 +29,35 @@ describe('configuration', () => {
     assert.match(config.dataDir, /\/data$/);
   });
 
+  test('the anonymous-access limits, quotas and retention have their documented defaults, and each variable sets one', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual(
+      [defaults.limits.perIpPerMinute, defaults.limits.perUserPerMinute, defaults.limits.publicPerIpPerMinute, defaults.limits.perPublicKeyPerMinute],
+      [300, 60, 30, 600],
+    );
+    assert.equal(defaults.limits.publicPerVisitorPerMinute, 20);
+    assert.equal(defaults.limits.ipv6PrefixBits, 64);
+    assert.deepEqual(defaults.chatkit.limits, {
+      maxThreadsPerUser: 200,
+      maxItemsPerUser: 5000,
+      maxBytesPerUser: 5 * 1024 * 1024,
+      visitorRepliesPerMinute: 10,
+      visitorRepliesPerIpPerMinute: 30,
+    });
+    assert.equal(defaults.chatkit.visitorRetentionDays, 30);
+    assert.equal(defaults.production, false);
+
+    const set = loadConfig({
+      RATE_LIMIT_PER_KEY: '2000', RATE_LIMIT_PUBLIC_PER_IP: '10', RATE_LIMIT_PUBLIC_PER_VISITOR: '5', RATE_LIMIT_IPV6_PREFIX: '56',
+      CHATKIT_QUOTA_BYTES: '1048576', RATE_LIMIT_VISITOR_REPLIES: '3', VISITOR_RETENTION_DAYS: '0', NODE_ENV: 'production',
+    });
+    assert.deepEqual([set.limits.perPublicKeyPerMinute, set.limits.publicPerIpPerMinute, set.limits.publicPerVisitorPerMinute, set.limits.ipv6PrefixBits], [2000, 10, 5, 56]);
+    assert.equal(set.chatkit.limits.maxBytesPerUser, 1048576);
+    assert.equal(set.chatkit.limits.visitorRepliesPerMinute, 3);
+    assert.equal(set.chatkit.visitorRetentionDays, 0);
+    assert.equal(set.production, true);
+  });
+
   test('empty values count as unset (NAME= lines in .env files)', () => {
     assert.equal(loadConfig({ PORT: '', AUTH_JWKS_URL: '  ' }).port, 8787);
   });
@@ -57,6 +86,12 @@ describe('configuration', () => {
     ['PUBLIC_KEYS', { PUBLIC_KEYS: 'pk_a=http://a.test;pk_a=http://b.test' }],
     ['SIGNING_KEY', { SIGNING_KEY: 'short' }],
     ['REDIS_URL', { REDIS_URL: 'http://cache.test' }],
+    ['RATE_LIMIT_PER_KEY', { RATE_LIMIT_PER_KEY: '0' }],
+    ['RATE_LIMIT_PUBLIC_PER_IP', { RATE_LIMIT_PUBLIC_PER_IP: 'many' }],
+    ['RATE_LIMIT_IPV6_PREFIX', { RATE_LIMIT_IPV6_PREFIX: '129' }],
+    ['RATE_LIMIT_VISITOR_REPLIES_PER_IP', { RATE_LIMIT_VISITOR_REPLIES_PER_IP: '-1' }],
+    ['CHATKIT_QUOTA_BYTES', { CHATKIT_QUOTA_BYTES: '100' }],
+    ['VISITOR_RETENTION_DAYS', { VISITOR_RETENTION_DAYS: '30d' }],
   ];
   for (const [name, env] of bad) {
     test(`a bad ${name} stops the start with one line naming it`, () => {
@@ -106,7 +141,10 @@ describe('configuration', () => {
       'AUTH_JWT_PUBLIC_KEY', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_ALGORITHMS', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CHATKIT_WORKFLOW_ID',
       'CHATKIT_SESSION_TTL', 'CHATKIT_BACKEND', 'CHATKIT_MODEL', 'CHATKIT_INSTRUCTIONS', 'CHATKIT_MODEL_API', 'CHATKIT_DOMAIN_KEY',
       'CHATKIT_MCP_SERVERS', 'CHATKIT_HOSTED_TOOLS', 'CHATKIT_AGENT_MODULE', 'CHATKIT_MAX_TOOL_CALLS', 'CHATKIT_TOOL_TIMEOUT_MS',
-      'CHATKIT_TOOL_OUTPUT_MAX_CHARS', 'SIGNING_KEY', 'DATA_DIR', 'REDIS_URL', 'LOG_LEVEL'];
+      'CHATKIT_TOOL_OUTPUT_MAX_CHARS', 'SIGNING_KEY', 'DATA_DIR', 'REDIS_URL', 'LOG_LEVEL', 'NODE_ENV', 'RATE_LIMIT_API_PER_IP', 'RATE_LIMIT_PER_USER',
+      'RATE_LIMIT_PUBLIC_PER_IP', 'RATE_LIMIT_PER_KEY', 'RATE_LIMIT_PUBLIC_PER_VISITOR', 'RATE_LIMIT_IPV6_PREFIX', 'RATE_LIMIT_VISITOR_REPLIES',
+      'RATE_LIMIT_VISITOR_REPLIES_PER_IP', 'CHATKIT_QUOTA_THREADS', 'CHATKIT_QUOTA_ITEMS', 'CHATKIT_QUOTA_BYTES', 'VISITOR_RETENTION_DAYS',
+      'DEMO_ALLOW_REMOTE_SIGN_IN'];
     for (const name of names) {
       assert.ok(name in env, `${name} is missing from .env.example`);
       assert.match(text, new RegExp(`# [^\\n]+\\n${name}=`), `${name} has a comment line above it`);

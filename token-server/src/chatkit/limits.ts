@@ -49,7 +49,7 @@ export const DEFAULT_LIMITS: ChatKitLimits = {
   requestsPerMinute: 120,
   repliesPerMinute: 20,
   visitorRepliesPerMinute: 10,
-  visitorRepliesPerIpPerMinute: 60,
+  visitorRepliesPerIpPerMinute: 30,
   modelTimeoutMs: 30_000,
   modelIdleTimeoutMs: 30_000,
   maxPageSize: 100,
