@@ -4,6 +4,7 @@
  */
 import express, { type Express, type Router } from 'express';
 import { jsonErrorHandler } from '../token-server/src/http/errors.js';
+import { requestId } from '../token-server/src/http/request-id.js';
 import { sendPage } from './page-headers.js';
 import type { RenderedSite } from './site/render-site.js';
 
@@ -18,6 +19,8 @@ export interface DemoAppOptions {
 export function createDemoApp({ site, csp, identity, tokenServer }: DemoAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // The demo's own pages and sign-in carry X-Request-Id too; the token server keeps the id given here.
+  app.use(requestId());
   app.use(identity);
   for (const [path, html] of site.pages) app.get(path, (_req, res) => sendPage(res, html, csp));
   app.get('/demo-assets/:name', (req, res, next) => {

@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { createApp, describeFeatures, type AppDeps } from '../token-server/src/app.js';
 import { ConfigError, loadConfig } from '../token-server/src/config.js';
 import { closeGracefully, listen } from '../token-server/src/http/listen.js';
+import { stopServing } from '../token-server/src/http/shutdown.js';
+import { listenForMetrics } from '../token-server/src/metrics/listener.js';
 import { createDemoApp } from './demo-app.js';
 import { DEMO_PUBLIC_KEY, demoOrigins, readDemoSettings, tokenServerEnvironment, usesDemoIdentity, usesDemoTools, type DemoAddresses } from './demo-settings.js';
 import { startTodoMcpServer, type TodoServer } from './mcp-todos/todo-mcp-server.js';
@@ -23,7 +25,9 @@ export interface DemoServer {
   siteUrl: string;
   secondOriginUrl: string;
   logger: Logger;
-  /** Stops both listeners (in-flight requests get `deadlineMs`) and the token server; false if some were cut off. */
+  /** SHUTDOWN_TIMEOUT_MS */
+  shutdownTimeoutMs: number;
+  /** Stops the listeners (in-flight requests get `deadlineMs`, running replies end) and the token server; false if some were cut off. */
   close(deadlineMs: number): Promise<boolean>;
 }
 
@@ -69,6 +73,10 @@ export async function startDemoServer(env: Env, deps: AppDeps = {}): Promise<Dem
     const addresses: DemoAddresses = { siteUrl, secondOriginUrl: `http://localhost:${new URL(second.url).port}`, loopbackUrl, todoMcpUrl: todos?.url };
     const config = loadConfig(tokenServerEnvironment(env, settings, addresses));
     const tokenServer = await createApp(config, deps);
+    const metricsServer = await listenForMetrics(tokenServer, config).catch(async (err) => {
+      await tokenServer.close();
+      throw err;
+    });
     const provider = new DemoIdentityProvider(await loadOrCreateIdentityKeys(config.dataDir), addresses.siteUrl);
     const publicKey = config.publicKeys[0]?.key ?? DEMO_PUBLIC_KEY;
     const origins = demoOrigins(addresses);
@@ -105,14 +113,15 @@ export async function startDemoServer(env: Env, deps: AppDeps = {}): Promise<Dem
     for (const [name, feature] of Object.entries(describeFeatures(config))) if (!feature.on) logger.info({ feature: name }, `${name} is off: ${feature.enable}`);
     if (!usesDemoIdentity(env)) logger.info('user JWTs are verified with your AUTH_* settings, so the demo sign-in tokens will not be accepted');
 
+    const servers = [main.server, second.server, ...(metricsServer ? [metricsServer] : [])];
     return {
       ...addresses,
       logger,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
       async close(deadlineMs) {
-        const clean = await Promise.all([closeGracefully(main.server, deadlineMs), closeGracefully(second.server, deadlineMs)]);
-        await tokenServer.close();
+        const clean = await stopServing({ app: tokenServer, servers }, deadlineMs);
         await todos?.close();
-        return clean.every(Boolean);
+        return clean;
       },
     };
   } catch (err) {

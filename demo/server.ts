@@ -4,27 +4,16 @@
  */
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../token-server/src/config.js';
+import { exitOnSignals } from '../token-server/src/http/shutdown.js';
 import { startDemoServer } from './demo-server.js';
-
-const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const demo = await startDemoServer(process.env);
   console.log(`chat-kit-widget demo: open ${demo.siteUrl}`);
   console.log(`  another site embedding it: ${demo.secondOriginUrl}`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(1); // a second signal means "now"
-    stopping = true;
-    demo.logger.info({ signal }, 'shutting down');
-    if (!(await demo.close(SHUTDOWN_DEADLINE_MS))) demo.logger.warn('requests still running at the shutdown deadline were cut off');
-    demo.logger.flush();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  // The same shutdown as the token server's own entry (SHUTDOWN_TIMEOUT_MS, second signal, replies interrupted).
+  exitOnSignals({ logger: demo.logger, timeoutMs: demo.shutdownTimeoutMs, stop: (deadlineMs) => demo.close(deadlineMs) });
 }
 
 main().catch((err: unknown) => {

@@ -29,6 +29,10 @@ import { jsonBody } from './http/json-body.js';
 import { createLogger, requestLogger } from './http/logging.js';
 import { requireAllowedOrigin } from './http/origin-check.js';
 import { clientAddress, rateLimit } from './http/rate-limit.js';
+import { requestId } from './http/request-id.js';
+import { countRequests } from './metrics/http-metrics.js';
+import { createMetrics, type MetricsRegistry } from './metrics/metrics.js';
+import { metricsApp, metricsRoutes } from './metrics/routes.js';
 import { PUBLIC_ACCESS_PATH, publicAccessRoutes } from './public-access/routes.js';
 import { createMemoryStores } from './stores/memory-store.js';
 import type { Stores } from './stores/store.js';
@@ -57,9 +61,15 @@ export interface AppDeps {
 export interface App {
   app: Express;
   logger: Logger;
+  /** What `/metrics` serves; counted whether or not it is served. */
+  metrics: MetricsRegistry;
+  /** The app for the metrics listener when `METRICS_PORT` is set (then the main app has no `/metrics`). */
+  metricsApp?: Express;
   /** Accepts a site user's JWT or a visitor access token; what `POST /api/chatkit` uses. */
   authenticate: Authenticate;
   stores: Stores;
+  /** For shutdown, as listeners stop accepting: running replies end with a retryable error, their partial answer stored. */
+  interruptReplies(): void;
   /** Releases stores and background work; call after the HTTP server has closed. */
   close(): Promise<void>;
 }
@@ -73,7 +83,8 @@ const DEFAULT_WIDGET_DIR = fileURLToPath(
 
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? systemClock;
-  const logger = createLogger(config.logLevel, deps.logDestination);
+  const metrics = createMetrics({ processDefaults: Boolean(config.metrics) });
+  const logger = createLogger(config.logLevel, { destination: deps.logDestination, onDroppedLine: () => metrics.logLineDropped() });
   const stores = deps.stores ?? createMemoryStores({ clock });
   const { limits } = config;
 
@@ -99,6 +110,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
           workflowId: config.hosted.workflowId!,
           ttlSeconds: config.hosted.sessionTtlSeconds,
           logger,
+          metrics,
           clientOptions: deps.openaiOptions,
         }),
         stores.secrets,
@@ -108,6 +120,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     authenticate,
     rateLimits: stores.rateLimits,
     logger,
+    metrics,
     databasePath: deps.chatkitDatabasePath ?? join(config.dataDir, 'chatkit.sqlite'),
     limits: config.chatkit.limits,
     clientAddress: (req) => clientAddress(req, limits.ipv6PrefixBits),
@@ -135,8 +148,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   app.disable('x-powered-by');
   // A hop count, never `true`: trusting every X-Forwarded-For entry would let clients pick their rate-limit key.
   app.set('trust proxy', config.trustProxy);
+  app.use(requestId());
   app.use(requestLogger(logger));
+  app.use(countRequests(metrics));
   app.use(helmet());
+  if (config.metrics && !config.metrics.listen) app.use(metricsRoutes(metrics, config.metrics.token));
 
   app.use(
     healthRoutes({
@@ -204,8 +220,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   return {
     app,
     logger,
+    metrics,
+    metricsApp: config.metrics?.listen && metricsApp(metrics, config.metrics.token),
     authenticate,
     stores,
+    interruptReplies: () => chatkitBackend.interruptReplies(),
     async close() {
       await chatkitBackend.close();
       await stores.close();
@@ -226,5 +245,6 @@ export function describeFeatures(config: Config): Record<string, Feature> {
       'set CHATKIT_MCP_SERVERS, CHATKIT_HOSTED_TOOLS or CHATKIT_AGENT_MODULE',
     ),
     shared_store: feature(false, 'not available in this build: bindings and rate limits live in memory'),
+    metrics: feature(Boolean(config.metrics), 'set METRICS_TOKEN, or METRICS_PORT (and METRICS_HOST) for a listener of its own'),
   };
 }

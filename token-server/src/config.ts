@@ -69,8 +69,19 @@ export interface Config {
   /** Publishable keys with their allowed origins; empty when public access is off. */
   publicKeys: PublicKeyEntry[];
   redisUrl?: string;
+  /** How long a shutdown may take before the process exits regardless (`SHUTDOWN_TIMEOUT_MS`). */
+  shutdownTimeoutMs: number;
+  /** `GET /metrics`; absent when neither `METRICS_TOKEN` nor `METRICS_PORT` is set. */
+  metrics?: MetricsConfig;
   /** Request limits; not environment variables, but tests and embedders may tighten them. */
   limits: Limits;
+}
+
+export interface MetricsConfig {
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>`. */
+  token?: string;
+  /** When set, `/metrics` is served only by a listener of its own on this address, never on the main port. */
+  listen?: { host: string; port: number };
 }
 
 export interface Limits {
@@ -171,6 +182,15 @@ function algorithmsForPem(pem: string): { defaults: string[]; allowed: string[] 
     }
   }
   throw new ConfigError('AUTH_JWT_PUBLIC_KEY', `holds a key type JWTs cannot be verified with (${key.asymmetricKeyType}).`);
+}
+
+function readMetrics(env: Env): MetricsConfig | undefined {
+  const token = parse(env, 'METRICS_TOKEN', minBytes(32, 'the bearer token Prometheus scrapes with').optional());
+  const port = parse(env, 'METRICS_PORT', integer(1, 65535, 0));
+  const host = value(env, 'METRICS_HOST');
+  if (host && !port) throw new ConfigError('METRICS_HOST', 'is set without METRICS_PORT; set both to serve /metrics on an address of its own.');
+  if (!token && !port) return undefined;
+  return { token, listen: port ? { host: host ?? '127.0.0.1', port } : undefined };
 }
 
 function readUserAuth(env: Env): UserAuthConfig | undefined {
@@ -328,6 +348,8 @@ export function loadConfig(env: Env = process.env): Config {
         .refine((s) => URL.canParse(s) && /^rediss?:$/.test(new URL(s).protocol), 'must be a redis:// or rediss:// URL.')
         .optional(),
     ),
+    shutdownTimeoutMs: parse(env, 'SHUTDOWN_TIMEOUT_MS', integer(100, 600_000, 10_000)),
+    metrics: readMetrics(env),
     limits: readLimits(env),
   };
 }

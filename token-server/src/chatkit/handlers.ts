@@ -3,6 +3,7 @@
  * types check everything that can fail with an HTTP status first and then return the stream to run.
  */
 import { HttpError } from '../http/errors.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { newId, now } from './ids.js';
 import { DEFAULT_PAGE_SIZE, type ChatKitLimits } from './limits.js';
 import type { JsonRequest, StreamingRequest } from './protocol/parse-request.js';
@@ -29,6 +30,7 @@ export class ChatKitHandlers {
     private readonly store: ThreadStore,
     private readonly runner: ReplyRunner,
     private readonly limits: ChatKitLimits,
+    private readonly metrics: Metrics,
   ) {}
 
   async json(userId: string, request: JsonRequest): Promise<unknown> {
@@ -102,6 +104,7 @@ export class ChatKitHandlers {
         await checkQuota(this.store, userId, this.limits, { newThread: false, bytes: checkToolOutputSize(request.params.result, this.limits) });
         await this.checkRoom(userId, thread.id);
         return this.locked(thread.id, async (sink, clientGone) => {
+          this.metrics.toolCall(clientToolFailed(request.params.result) ? 'error' : 'ok', 'client');
           await this.store.saveItem(userId, { ...latest, status: 'completed', output: request.params.result });
           await this.runner.run({ userId, thread, sink, clientGone });
         });
@@ -207,6 +210,11 @@ export class ChatKitHandlers {
     }
   }
 
+}
+
+/** A client tool reports failure the way tools tell a model: a result object with an `error`. */
+function clientToolFailed(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && Boolean((result as { error?: unknown }).error);
 }
 
 function userMessage(threadId: string, input: UserMessageInputParams): UserMessageItem {

@@ -9,6 +9,7 @@ import type { Authenticate } from '../auth/principal.js';
 import type { ServerKeys } from '../auth/server-keys.js';
 import { systemClock, type Clock } from '../clock.js';
 import { clientAddress } from '../http/rate-limit.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import type { RateLimitStore } from '../stores/store.js';
 import { DEFAULT_AGENT_CONFIG, type AgentConfig, type ClientToolDefinition, type ModelSettings } from './agent/agent-config.js';
 import { AgentRuntime } from './agent/agent-runtime.js';
@@ -52,6 +53,8 @@ export interface ChatKitBackendOptions {
   /** Anonymous visitors idle this many days are deleted with their threads (default 30; 0 keeps them). */
   visitorRetentionDays?: number;
   clock?: Clock;
+  /** Where replies, model and tool calls and open streams are counted; a registry of its own when absent. */
+  metrics?: Metrics;
 }
 
 export interface ChatKitBackend {
@@ -60,6 +63,8 @@ export interface ChatKitBackend {
   ready(): Promise<boolean>;
   /** Each MCP server and whether it is connected (for /readyz). */
   mcpStatus(): McpStatus[];
+  /** For shutdown: running replies stop, keep their partial answer and end with a retryable `error` event. */
+  interruptReplies(): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +73,7 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
   const agentConfig: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...options.agent };
   const logger = options.logger.child({ component: 'chatkit' });
   const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? createMetrics();
   const store = openSqliteThreadStore(options.databasePath, { clock });
   const forwardsUsers = agentConfig.mcpServers.some((server) => server.transport === 'http' && server.forwardUser);
   if (forwardsUsers && !(options.serverKeys && options.publicUrl))
@@ -93,9 +99,10 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
         clientTools: options.clientTools ?? [],
       })
     : null;
-  const runner = new ReplyRunner({ store, agents, limits, logger });
-  const handlers = new ChatKitHandlers(store, runner, limits);
+  const runner = new ReplyRunner({ store, agents, limits, logger, metrics });
+  const handlers = new ChatKitHandlers(store, runner, limits, metrics);
   const retention = startVisitorRetention({ store, retentionDays: options.visitorRetentionDays ?? 30, clock, logger });
+  const shutdown = new AbortController();
   return {
     router: createChatKitRouter({
       authenticate: options.authenticate,
@@ -104,9 +111,12 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
       limits,
       logger,
       clientAddress: options.clientAddress ?? ((req) => clientAddress(req, 64)),
+      metrics,
+      shuttingDown: shutdown.signal,
     }),
     ready: () => store.ping().catch(() => false),
     mcpStatus: () => mcp?.status() ?? [],
+    interruptReplies: () => shutdown.abort(),
     close: async () => {
       await mcp?.close();
       await retention.stop();

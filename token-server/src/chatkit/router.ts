@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { Authenticate, Principal } from '../auth/principal.js';
 import { HttpError, jsonErrorHandler } from '../http/errors.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { RateLimitStore } from '../stores/store.js';
 import type { ChatKitHandlers } from './handlers.js';
 import type { ChatKitLimits } from './limits.js';
@@ -22,13 +23,16 @@ interface RouterDeps {
   logger: Logger;
   /** The client's per-IP rate-limit key (IPv6 grouped by prefix). */
   clientAddress: (req: Request) => string;
+  metrics: Metrics;
+  /** Aborted when the server shuts down: running replies stop as if the client had left, then say so. */
+  shuttingDown: AbortSignal;
 }
 
 const MINUTE_MS = 60_000;
 
 type Locals = { principal: Principal };
 
-export function createChatKitRouter({ authenticate, rateLimits, handlers, limits, logger, clientAddress }: RouterDeps): express.Router {
+export function createChatKitRouter({ authenticate, rateLimits, handlers, limits, logger, clientAddress, metrics, shuttingDown }: RouterDeps): express.Router {
   const router = express.Router();
 
   const limit = async (key: string, max: number) => {
@@ -70,13 +74,22 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
     res.on('close', () => {
       if (!res.writableFinished) clientGone.abort();
     });
+    // A shutdown stops the reply through the same path as a client that left, so its partial answer is kept.
+    const interrupt = () => clientGone.abort();
+    if (shuttingDown.aborted) interrupt();
+    else shuttingDown.addEventListener('abort', interrupt, { once: true });
+    res.once('close', metrics.streamOpened());
     const sink = openEventStream(res);
     try {
       await run(sink, clientGone.signal);
+      if (clientGone.signal.aborted && shuttingDown.aborted)
+        sink.send({ type: 'error', code: 'custom', message: 'The server is restarting; please try again.', allow_retry: true });
     } catch (err) {
       // Storage failed mid-stream: the client still gets a well-formed end to its stream.
       logger.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message }, type: request.type }, 'chatkit stream failed');
       sink.send({ type: 'error', code: 'stream.error', allow_retry: true });
+    } finally {
+      shuttingDown.removeEventListener('abort', interrupt);
     }
     sink.end();
   };

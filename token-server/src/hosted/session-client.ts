@@ -7,6 +7,8 @@ import OpenAI, { type ClientOptions } from 'openai';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { upstreamErrorKind } from '../metrics/upstream-error-kind.js';
 
 export interface HostedSession {
   id: string;
@@ -27,6 +29,7 @@ export interface SessionClientOptions {
   workflowId: string;
   ttlSeconds: number;
   logger: Logger;
+  metrics: Metrics;
   /** Overrides for the SDK client (tests point `fetch` or shorten timeouts). */
   clientOptions?: Partial<ClientOptions>;
   /** Total time allowed for one call, retries included. */
@@ -69,7 +72,9 @@ function withoutLongRetryWaits(fetchImpl: typeof fetch): typeof fetch {
   };
 }
 
-function upstreamError(err: unknown, logger: Logger, what: string): HttpError {
+function upstreamError(err: unknown, { logger, metrics }: SessionClientOptions, what: string): HttpError {
+  // Our own deadline (AbortSignal.timeout) surfaces as a user abort.
+  metrics.upstreamError('hosted_sessions', upstreamErrorKind(err, { timedOut: err instanceof OpenAI.APIUserAbortError }));
   if (err instanceof OpenAI.APIConnectionTimeoutError || err instanceof OpenAI.APIUserAbortError) {
     logger.warn({ upstream: what }, 'OpenAI did not answer in time');
     return new HttpError(504, 'upstream_timeout', 'OpenAI did not answer in time; try again.');
@@ -89,7 +94,7 @@ function upstreamError(err: unknown, logger: Logger, what: string): HttpError {
 }
 
 export function createSessionClient(options: SessionClientOptions): SessionClient {
-  const { logger, workflowId, ttlSeconds, deadlineMs = 8_000 } = options;
+  const { workflowId, ttlSeconds, deadlineMs = 8_000 } = options;
   const client = new OpenAI({
     apiKey: options.apiKey,
     baseURL: options.baseURL,
@@ -110,14 +115,14 @@ export function createSessionClient(options: SessionClientOptions): SessionClien
         if (!parsed.success) throw new Error(`unexpected session shape at ${parsed.error.issues[0]?.path.join('.') || 'top level'}`);
         return parsed.data;
       } catch (err) {
-        throw upstreamError(err, logger, 'chatkit.sessions.create');
+        throw upstreamError(err, options, 'chatkit.sessions.create');
       }
     },
     async cancel(sessionId) {
       try {
         await client.beta.chatkit.sessions.cancel(sessionId, { signal: AbortSignal.timeout(deadlineMs), maxRetries: 0 });
       } catch (err) {
-        upstreamError(err, logger, 'chatkit.sessions.cancel');
+        upstreamError(err, options, 'chatkit.sessions.cancel');
       }
     },
   };

@@ -1,9 +1,10 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type {} from 'pino-http';
+import { requestIdOf } from './request-id.js';
 
 /**
  * An error a client may see. Every error answer has the shape
- * `{ "error": { "code": "<stable_snake_case>", "message": "<human text>" } }`;
+ * `{ "error": { "code": "<stable_snake_case>", "message": "<human text>", "request_id": "<X-Request-Id>" } }`;
  * the message must never hold a secret or an upstream body.
  */
 export class HttpError extends Error {
@@ -20,7 +21,7 @@ export class HttpError extends Error {
 
 export function sendError(res: Response, error: HttpError): void {
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res.status(error.status).json({ error: { code: error.code, message: error.message } });
+  res.status(error.status).json({ error: { code: error.code, message: error.message, request_id: requestIdOf(res) } });
 }
 
 /** Maps errors thrown by body parsing and handlers onto the uniform JSON shape; never HTML, never a stack. */

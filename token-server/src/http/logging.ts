@@ -1,13 +1,16 @@
 /**
  * Structured logs (pino). Requests are logged by method, matched route (never the URL), status and
  * timing only; headers and bodies are never serialized, and the redact list below is a second line of
- * defence for anything a handler logs by mistake.
+ * defence for anything a handler logs by mistake. Every line written while serving a request carries its
+ * `request_id`. Lines go to stdout through a bounded backlog that drops rather than blocks.
  */
-import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Request } from 'express';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { boundedDestination } from './log-destination.js';
+import { matchedRoute } from './matched-route.js';
+import { currentRequestId } from './request-id.js';
 
 const REDACT = [
   'authorization',
@@ -32,22 +35,51 @@ const REDACT = [
   '*.body',
 ];
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined }, destination ?? pino.destination(1));
+export interface LoggerOptions {
+  /** Where lines go instead of stdout (tests capture them). */
+  destination?: DestinationStream;
+  /** Told about each line dropped because stdout was not keeping up (metrics). */
+  onDroppedLine?: () => void;
+}
+
+export function createLogger(level: string, { destination, onDroppedLine }: LoggerOptions = {}): Logger {
+  const output =
+    destination ??
+    boundedDestination({
+      onDrop: onDroppedLine,
+      onDrained: (count) => logger.warn({ dropped_lines: count }, 'log lines were dropped while stdout was not being read'),
+    });
+  const logger: Logger = pino(
+    {
+      level,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      base: undefined,
+      mixin: () => {
+        const id = currentRequestId();
+        return id ? { request_id: id } : {};
+      },
+    },
+    output,
+  );
+  return logger;
 }
 
 export function requestLogger(logger: Logger) {
+  // The id comes from the request-id middleware (req.id); the completion line names it explicitly, as it may be
+  // written from a socket event outside the request's async context.
+  const withRequestId = (req: { id?: unknown }, value: object) => ({ ...value, request_id: req.id });
   return pinoHttp({
     logger,
-    genReqId: () => randomUUID(),
     serializers: {
-      req: (req: { id?: unknown; method?: string }) => ({ id: req.id, method: req.method }),
+      req: (req: { method?: string }) => ({ method: req.method }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       err: (err: Error) => ({ type: err.name, message: err.message }),
     },
+    customSuccessObject: (req, _res, value) => withRequestId(req, value),
+    customErrorObject: (req, _res, _err, value) => withRequestId(req, value),
     // The matched route pattern instead of the URL: paths and query strings are client text and may hold a
     // secret. Only known once the answer is sent (this is also called, with nothing to add, at the start).
-    customProps: (req, res) => (res.headersSent ? { route: (req as Request).route ? `${(req as Request).baseUrl}${String((req as Request).route.path)}` : 'unmatched' } : {}),
+    customProps: (req, res) => (res.headersSent ? { route: matchedRoute(req as Request) } : {}),
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
   });
 }

@@ -6,6 +6,7 @@
  * sent, so what the client saw finished survives the server going away.
  */
 import type { RunStreamEvent } from '@openai/agents';
+import type { Metrics, ToolKind } from '../../metrics/metrics.js';
 import { newId, now } from '../ids.js';
 import type { ToolReport } from '../mcp/mcp-tools.js';
 import type { EventSink } from '../protocol/sse.js';
@@ -45,6 +46,8 @@ export interface AgentTurnOptions {
   onLimit(): void;
   /** Stores a finished item. */
   persist(item: ThreadItem): Promise<void>;
+  /** Counts each tool call's outcome. */
+  metrics: Pick<Metrics, 'toolCall'>;
 }
 
 interface RawCall {
@@ -60,6 +63,7 @@ export class AgentTurn {
   private draft?: AssistantDraft;
   private workflow?: WorkflowDraft;
   private readonly names = new Map<string, string>();
+  private readonly kinds = new Map<string, ToolKind>();
   private toolCalls: number;
   private clientCall?: ClientToolCallItem;
   readonly approvals: (ApprovalRequest & { callId: string })[] = [];
@@ -164,6 +168,7 @@ export class AgentTurn {
     const callId = raw.callId ?? raw.id ?? newId('tool_call');
     const toolName = raw.name ?? 'a tool';
     this.names.set(callId, toolName);
+    this.kinds.set(callId, raw.type === 'hosted_tool_call' ? 'hosted' : 'server');
     await this.closeDraft();
     if (raw.type === 'function_call' && this.options.clientToolNames.has(toolName)) {
       this.clientCall = clientToolCall(this.threadId, callId, toolName, raw.arguments ?? '');
@@ -187,10 +192,18 @@ export class AgentTurn {
     const toolName = this.names.get(callId) ?? name ?? 'a tool';
     if (this.options.clientToolNames.has(toolName) || this.limitReached) return;
     const workflow = await this.openWorkflow();
-    if (this.options.denied?.has(callId)) return workflow.failed(callId, toolName, 'You denied this action, so it did not run.');
+    const kind = this.kinds.get(callId) ?? 'server';
+    if (this.options.denied?.has(callId)) {
+      this.options.metrics.toolCall('denied', kind);
+      return workflow.failed(callId, toolName, 'You denied this action, so it did not run.');
+    }
     const report = this.options.reports.get(callId);
     const text = outputText(output);
-    if (report?.failure || text.startsWith(SDK_TOOL_ERROR)) return workflow.failed(callId, toolName, report?.failure ?? 'The tool failed.');
+    if (report?.failure || text.startsWith(SDK_TOOL_ERROR)) {
+      this.options.metrics.toolCall('error', kind);
+      return workflow.failed(callId, toolName, report?.failure ?? 'The tool failed.');
+    }
+    this.options.metrics.toolCall('ok', kind);
     workflow.succeeded(callId, toolName);
     const widget = asWidgetRoot(report?.widget ?? parseWidget(text));
     if (widget) {

@@ -8,6 +8,8 @@
 import type { Logger } from 'pino';
 import { APIConnectionTimeoutError, APIError } from 'openai';
 import { MaxTurnsExceededError, type Agent, type StreamedRunResult } from '@openai/agents';
+import type { Metrics } from '../../metrics/metrics.js';
+import { upstreamErrorKind } from '../../metrics/upstream-error-kind.js';
 import { approvalWidgetItem, decidedWidgetItem, type Decision } from '../actions/approvals.js';
 import { AgentTurn } from '../agent/agent-turn.js';
 import { turnContext, type AgentRuntime, type TurnContext } from '../agent/agent-runtime.js';
@@ -28,6 +30,7 @@ export interface ReplyDeps {
   agents: AgentRuntime | null;
   limits: ChatKitLimits;
   logger: Logger;
+  metrics: Metrics;
 }
 
 export interface ReplyTurn {
@@ -134,7 +137,7 @@ export class ReplyRunner {
     ) => Promise<{ agent: Agent<any, any>; result: StreamedRunResult<TurnContext, Agent<any, any>>; unavailable: string[]; denied: ReadonlySet<string> }>,
   ): Promise<void> {
     const { sink, thread, userId } = turn;
-    const { agents, limits, logger, store } = this.deps;
+    const { agents, limits, logger, store, metrics } = this.deps;
     if (!agents) {
       sink.send({
         type: 'error',
@@ -151,6 +154,7 @@ export class ReplyRunner {
     if (turn.clientGone.aborted) forwardClientGone();
     else turn.clientGone.addEventListener('abort', forwardClientGone, { once: true });
     const { context, reports } = turnContext(userId, thread.id);
+    const timer = metrics.replyStarted();
     const watchdog = new Watchdog(upstream);
     // The first event may take two SDK attempts (one retry) and the backoff between them.
     watchdog.arm(2 * limits.modelTimeoutMs + 1_000);
@@ -166,19 +170,27 @@ export class ReplyRunner {
         denied: started.denied,
         onLimit: () => upstream.abort(),
         persist: (item) => store.addItem(userId, item),
+        metrics,
       });
       await agentTurn.unavailable(started.unavailable);
       for await (const event of result) {
         const toolRunning = event.type === 'run_item_stream_event' && event.name === 'tool_called';
         watchdog.arm(toolRunning ? agents.toolTimeoutMs + limits.modelIdleTimeoutMs : limits.modelIdleTimeoutMs);
         await agentTurn.handle(event);
+        if (agentTurn.producedOutput) timer.firstEvent();
       }
       await result.completed;
       if (watchdog.expired) throw new DeadlineError();
       if (result.error) throw result.error;
+      // One model call per reply: the agent run (which may ask the model several times, around tool calls).
+      metrics.modelCall(turn.clientGone.aborted ? 'cancelled' : 'ok');
     } catch (err) {
-      if (!turn.clientGone.aborted && !agentTurn?.limitReached) {
+      if (turn.clientGone.aborted || agentTurn?.limitReached) metrics.modelCall(turn.clientGone.aborted ? 'cancelled' : 'ok');
+      else {
         const cause = watchdog.expired ? new DeadlineError() : err instanceof MaxTurnsExceededError ? err : rootCause(err);
+        const timedOut = cause instanceof DeadlineError || cause instanceof APIConnectionTimeoutError;
+        metrics.modelCall(timedOut ? 'timeout' : 'error');
+        if (timedOut || cause instanceof APIError) metrics.upstreamError('model', upstreamErrorKind(cause, { timedOut }));
         logger.warn({ failure: describeForLog(cause), threadId: thread.id }, 'model reply failed');
         // Tool work that happened stays in the thread; a half-written answer does not.
         await agentTurn?.finish('failed');
@@ -188,6 +200,7 @@ export class ReplyRunner {
         return;
       }
     } finally {
+      timer.end();
       watchdog.stop();
       turn.clientGone.removeEventListener('abort', forwardClientGone);
     }
