@@ -46,18 +46,24 @@ export function exitOnSignals({ logger, timeoutMs, stop }: ExitOnSignalsOptions,
     }
     stopping = true;
     logger.info({ signal, timeout_ms: timeoutMs }, 'shutting down');
+    // Set once serving has stopped; what is left then is writing the last log lines, which a stalled stdout may never take.
+    let exitCode: number | undefined;
     setTimeout(() => {
-      logger.error({ timeout_ms: timeoutMs }, 'shutdown did not finish within SHUTDOWN_TIMEOUT_MS; exiting now');
-      proc.exit(1);
+      if (exitCode === undefined) logger.error({ timeout_ms: timeoutMs }, 'shutdown did not finish within SHUTDOWN_TIMEOUT_MS; exiting now');
+      proc.exit(exitCode ?? 1);
     }, timeoutMs);
+    const finish = (code: number) => {
+      exitCode = code;
+      logger.flush(() => proc.exit(code));
+    };
     stop(Math.floor(timeoutMs * REQUESTS_SHARE)).then(
       (clean) => {
         if (!clean) logger.warn('requests still running at the shutdown deadline were cut off');
-        logger.flush(() => proc.exit(0));
+        finish(0);
       },
       (err: unknown) => {
-        logger.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'shutdown failed');
-        logger.flush(() => proc.exit(1));
+        logger.error({ failure: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'shutdown failed');
+        finish(1);
       },
     );
   };
