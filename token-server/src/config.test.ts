@@ -27,6 +27,15 @@ describe('configuration', () => {
     assert.equal(config.chatkit.modelApi, 'responses');
     assert.equal(config.hosted.sessionTtlSeconds, 600);
     assert.match(config.dataDir, /\/data$/);
+    assert.equal(config.shutdownTimeoutMs, 10_000);
+    assert.equal(config.metrics, undefined, '/metrics is off');
+  });
+
+  test('METRICS_TOKEN guards /metrics on the main port; METRICS_PORT moves it to an address of its own (127.0.0.1 by default)', () => {
+    const token = 'm'.repeat(32);
+    assert.deepEqual(loadConfig({ METRICS_TOKEN: token }).metrics, { token, listen: undefined });
+    assert.deepEqual(loadConfig({ METRICS_PORT: '9464' }).metrics, { token: undefined, listen: { host: '127.0.0.1', port: 9464 } });
+    assert.deepEqual(loadConfig({ METRICS_HOST: '0.0.0.0', METRICS_PORT: '9464', METRICS_TOKEN: token }).metrics, { token, listen: { host: '0.0.0.0', port: 9464 } });
   });
 
   test('the anonymous-access limits, quotas and retention have their documented defaults, and each variable sets one', () => {
@@ -92,6 +101,11 @@ describe('configuration', () => {
     ['RATE_LIMIT_VISITOR_REPLIES_PER_IP', { RATE_LIMIT_VISITOR_REPLIES_PER_IP: '-1' }],
     ['CHATKIT_QUOTA_BYTES', { CHATKIT_QUOTA_BYTES: '100' }],
     ['VISITOR_RETENTION_DAYS', { VISITOR_RETENTION_DAYS: '30d' }],
+    ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: 'soon' }],
+    ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '10' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'short-token' }],
+    ['METRICS_PORT', { METRICS_PORT: '99999' }],
+    ['METRICS_HOST', { METRICS_HOST: '127.0.0.1' }],
   ];
   for (const [name, env] of bad) {
     test(`a bad ${name} stops the start with one line naming it`, () => {
@@ -105,6 +119,7 @@ describe('configuration', () => {
     const secret = 'short-secret-canary';
     assert.ok(!configError({ AUTH_JWT_SECRET: secret }).message.includes(secret));
     assert.ok(!configError({ SIGNING_KEY: secret }).message.includes(secret));
+    assert.ok(!configError({ METRICS_TOKEN: secret }).message.includes(secret));
   });
 
   test('JWKS defaults to EdDSA, ES256 and RS256; a secret to HS256; issuer and audience are read', () => {
@@ -144,7 +159,7 @@ describe('configuration', () => {
       'CHATKIT_TOOL_OUTPUT_MAX_CHARS', 'SIGNING_KEY', 'DATA_DIR', 'REDIS_URL', 'LOG_LEVEL', 'NODE_ENV', 'RATE_LIMIT_API_PER_IP', 'RATE_LIMIT_PER_USER',
       'RATE_LIMIT_PUBLIC_PER_IP', 'RATE_LIMIT_PER_KEY', 'RATE_LIMIT_PUBLIC_PER_VISITOR', 'RATE_LIMIT_IPV6_PREFIX', 'RATE_LIMIT_VISITOR_REPLIES',
       'RATE_LIMIT_VISITOR_REPLIES_PER_IP', 'CHATKIT_QUOTA_THREADS', 'CHATKIT_QUOTA_ITEMS', 'CHATKIT_QUOTA_BYTES', 'VISITOR_RETENTION_DAYS',
-      'DEMO_ALLOW_REMOTE_SIGN_IN'];
+      'DEMO_ALLOW_REMOTE_SIGN_IN', 'SHUTDOWN_TIMEOUT_MS', 'METRICS_TOKEN', 'METRICS_HOST', 'METRICS_PORT'];
     for (const name of names) {
       assert.ok(name in env, `${name} is missing from .env.example`);
       assert.match(text, new RegExp(`# [^\\n]+\\n${name}=`), `${name} has a comment line above it`);
