@@ -4,58 +4,23 @@
  * (`npm run serve`), which must need no TypeScript loader and find the built widget from its own folder.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { startOpenAIMock } from '../test-support/openai-mock.js';
 import { MOCK_OPENAI_API_KEY, mockChatKitSessions } from '../test-support/openai-mock-sessions.js';
+import { ENTRY_POINTS, WIDGET_LOADER, buildServer, startServerProcess, waitFor } from '../test-support/server-process.js';
 import { postJson } from '../test-support/start-app.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const LOADER = join(ROOT, 'dist/widget/chat-kit-widget.js');
-const VARIANTS = [
-  { name: 'npm run server (source under tsx)', args: ['--import', import.meta.resolve('tsx'), join(ROOT, 'token-server/src/server.ts')] },
-  { name: 'npm run serve (production build on bare node)', args: ['--enable-source-maps', join(ROOT, 'dist/server/server.js')] },
-];
 // A directory of its own, so a developer's .env or ./data is never read or written.
 const cwd = mkdtempSync(join(tmpdir(), 'ckw-server-'));
 after(() => rmSync(cwd, { recursive: true, force: true }));
-before(() => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/build-server.mjs')], { cwd: ROOT });
-  if (!existsSync(LOADER)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-});
+before(buildServer);
 
-function startProcess(
-  args: string[],
-  env: Record<string, string>,
-): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: join(cwd, 'data'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c) => (stdout += c));
-  child.stderr!.on('data', (c) => (stderr += c));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => ({ stdout, stderr }), exited };
-}
-
-async function waitFor<T>(get: () => T | undefined): Promise<T> {
-  for (;;) {
-    const value = get();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-for (const variant of VARIANTS) describe(`the server process: ${variant.name}`, () => {
-  const startServer = (env: Record<string, string>) => startProcess(variant.args, env);
+for (const variant of [ENTRY_POINTS.server, ENTRY_POINTS.serve]) describe(`the server process: ${variant.name}`, () => {
+  const startServer = (env: Record<string, string>) => startServerProcess(variant, env, { cwd });
 
   test('it starts, answers /healthz and serves the built widget', async () => {
     const { child, output, exited } = startServer({});
@@ -64,7 +29,7 @@ for (const variant of VARIANTS) describe(`the server process: ${variant.name}`, 
       assert.equal((await fetch(`${url}/healthz`)).status, 200);
       const loader = await fetch(`${url}/chat-kit-widget.js`);
       assert.equal(loader.status, 200);
-      assert.equal(await loader.text(), readFileSync(LOADER, 'utf8'));
+      assert.equal(await loader.text(), readFileSync(WIDGET_LOADER, 'utf8'));
     } finally {
       child.kill('SIGTERM');
       await exited;
