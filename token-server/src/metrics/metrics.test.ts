@@ -5,16 +5,30 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Agent, tool } from '@openai/agents';
 import { SignJWT } from 'jose';
 import { startOpenAIMock, type OpenAIMock } from '../../test-support/openai-mock.js';
 import { scriptedModel, type ScriptedModel } from '../../test-support/openai-mock-model.js';
 import { getJson, postJson, startTestApp, type TestServer } from '../../test-support/start-app.js';
-import { createThread, parseEvents, threadIdOf } from '../chatkit/testing/harness.js';
+import { createThread, parseEvents, startBackend, threadIdOf } from '../chatkit/testing/harness.js';
+import { createMetrics } from './metrics.js';
 import { closeGracefully, listen } from '../http/listen.js';
 
 const USER_SECRET = 'metrics-test-user-secret-at-least-32b!';
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef0123456789';
 const SITE = 'http://site.test';
+
+/** A code tool of the site's agent: fails for one item, as a tool whose backend is down would. */
+const checkStock = tool({
+  name: 'check_stock',
+  description: 'Says whether an item is in stock.',
+  parameters: { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'], additionalProperties: false },
+  strict: true,
+  async execute(input) {
+    if ((input as { sku: string }).sku === 'broken') throw new Error('stock service unreachable');
+    return 'in stock';
+  },
+});
 
 /** The value of one sample in Prometheus text, 0 when absent (a counter that has not moved yet). */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -38,6 +52,7 @@ describe('/metrics with METRICS_TOKEN', () => {
     server = await startTestApp({
       env: { METRICS_TOKEN, AUTH_JWT_SECRET: USER_SECRET, OPENAI_API_KEY: 'sk-test-metrics-canary', OPENAI_BASE_URL: mock.baseURL, PUBLIC_KEYS: `pk_metrics=${SITE}` },
       limits: { publicPerIpPerMinute: 2 },
+      deps: { agent: new Agent({ name: 'Shop', instructions: 'Answer briefly.', tools: [checkStock] }) },
     });
   });
   after(async () => {
@@ -137,17 +152,23 @@ describe('/metrics with METRICS_TOKEN', () => {
     assert.ok(sample(now, 'ckw_http_requests_total', { route: '/api/chatkit/public', status: '429' }) >= 1);
   });
 
-  test('a client tool that reports a failure moves the failed tool calls', async () => {
+  test('a tool that fails moves the failed tool calls, and one that works the successful ones', async () => {
     const before = await scrape();
+    model.enqueue(
+      { deltas: [], toolCalls: [{ name: 'check_stock', arguments: '{"sku":"broken"}' }] },
+      { deltas: ['The stock service is down.'] },
+      { deltas: [], toolCalls: [{ name: 'check_stock', arguments: '{"sku":"mug"}' }] },
+      { deltas: ['Mugs are in stock.'] },
+    );
     const token = await userToken('user_m3');
-    model.enqueue({ toolCall: { name: 'get_location', arguments: '{}' } });
-    const threadId = threadIdOf(await chatkit(token, createThread('where am I?')));
-    model.enqueue({ deltas: ['I could not get your location.'] });
-    const events = await chatkit(token, { type: 'threads.add_client_tool_output', params: { thread_id: threadId, result: { error: 'permission denied' } } });
-    assert.ok(events.some((e) => e.type === 'thread.item.done' && e.item.type === 'assistant_message'));
+    for (const question of ['is the broken thing in stock?', 'are mugs in stock?']) {
+      const events = await chatkit(token, createThread(question));
+      assert.ok(events.some((e) => e.type === 'thread.item.done' && e.item.type === 'workflow'), JSON.stringify(events.map((e) => e.type)));
+    }
     const now = await scrape();
-    assert.equal(sample(now, 'ckw_tool_calls_total', { outcome: 'error', kind: 'client' }) - sample(before, 'ckw_tool_calls_total', { outcome: 'error', kind: 'client' }), 1);
-    assert.equal(sample(now, 'ckw_tool_calls_total', { outcome: 'ok', kind: 'client' }), sample(before, 'ckw_tool_calls_total', { outcome: 'ok', kind: 'client' }));
+    const moved = (outcome: string) => sample(now, 'ckw_tool_calls_total', { outcome, kind: 'server' }) - sample(before, 'ckw_tool_calls_total', { outcome, kind: 'server' });
+    assert.equal(moved('error'), 1);
+    assert.equal(moved('ok'), 1);
   });
 
   test('a model that answers 500 moves the upstream errors and the failed model calls', async () => {
@@ -215,6 +236,26 @@ describe('/metrics switched off or on an address of its own', () => {
     } finally {
       await closeGracefully(metrics.server, 1_000);
       await server.close();
+    }
+  });
+});
+
+describe('client tools in the metrics', () => {
+  test("a browser tool's result with an error counts as a failed client tool call, a plain result as a successful one", async () => {
+    const metrics = createMetrics();
+    const h = await startBackend({ metrics, clientTools: [{ name: 'get_location', parameters: { type: 'object', properties: {} } }] });
+    try {
+      for (const result of [{ error: 'permission denied' }, { city: 'Oslo' }]) {
+        h.model.enqueue({ toolCall: { name: 'get_location', arguments: '{}' } }, { deltas: ['Done.'] });
+        const threadId = threadIdOf((await h.call('ida', createThread('Where am I?'))).events);
+        const next = await h.call('ida', { type: 'threads.add_client_tool_output', params: { thread_id: threadId, result } });
+        assert.equal(next.status, 200);
+      }
+      const text = await metrics.text();
+      assert.equal(sample(text, 'ckw_tool_calls_total', { outcome: 'error', kind: 'client' }), 1);
+      assert.equal(sample(text, 'ckw_tool_calls_total', { outcome: 'ok', kind: 'client' }), 1);
+    } finally {
+      await h.close();
     }
   });
 });

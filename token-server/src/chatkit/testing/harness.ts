@@ -10,6 +10,7 @@ import { SignJWT, jwtVerify } from 'jose';
 import pino from 'pino';
 import type { Authenticate } from '../../auth/principal.js';
 import { HttpError } from '../../http/errors.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import { createMemoryStores } from '../../stores/memory-store.js';
 import { startOpenAIMock, type OpenAIMock } from '../../../test-support/openai-mock.js';
 import { scriptedModel, type ModelScript, type ScriptedModel } from '../../../test-support/openai-mock-model.js';
@@ -40,6 +41,8 @@ export interface BackendOptions {
   limits?: Partial<ChatKitLimits>;
   clientTools?: ClientToolDefinition[];
   defaultScript?: ModelScript;
+  /** Where the backend counts (a registry of its own when absent). */
+  metrics?: Metrics;
   /**
    * The agent's tools and bounds, made once the harness listens: MCP servers that verify forwarded tokens need
    * its JWKS URL (`{url}/.well-known/jwks.json`).
@@ -126,6 +129,7 @@ export async function startBackend(options: BackendOptions = {}, shared?: { mock
     model: api && { apiKey: API_KEY, baseURL: mock.baseURL, model: 'mock-model', instructions: 'Be brief.', api },
     limits: { modelTimeoutMs: 2_000, modelIdleTimeoutMs: 2_000, ...options.limits },
     clientTools: options.clientTools,
+    metrics: options.metrics,
     agent,
     agentSource: options.agentSource,
     serverKeys,
