@@ -5,3 +5,5 @@
 export { createApp, describeFeatures, type App, type AppDeps } from './app.js';
 export { ConfigError, loadConfig, type Config } from './config.js';
 export { closeGracefully, listen } from './http/listen.js';
+export { exitOnSignals, stopServing } from './http/shutdown.js';
+export { listenForMetrics } from './metrics/listener.js';
