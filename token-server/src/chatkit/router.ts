@@ -12,6 +12,7 @@ import type { ChatKitHandlers } from './handlers.js';
 import type { ChatKitLimits } from './limits.js';
 import { isStreamingRequest, parseChatKitRequest, readJsonBody } from './protocol/parse-request.js';
 import { openEventStream } from './protocol/sse.js';
+import { SHUTDOWN_REASON } from './reply/reply-runner.js';
 
 export const CHATKIT_PATH = '/api/chatkit';
 
@@ -75,14 +76,14 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
       if (!res.writableFinished) clientGone.abort();
     });
     // A shutdown stops the reply through the same path as a client that left, so its partial answer is kept.
-    const interrupt = () => clientGone.abort();
+    const interrupt = () => clientGone.abort(SHUTDOWN_REASON);
     if (shuttingDown.aborted) interrupt();
     else shuttingDown.addEventListener('abort', interrupt, { once: true });
     res.once('close', metrics.streamOpened());
     const sink = openEventStream(res);
     try {
       await run(sink, clientGone.signal);
-      if (clientGone.signal.aborted && shuttingDown.aborted)
+      if (clientGone.signal.reason === SHUTDOWN_REASON)
         sink.send({ type: 'error', code: 'custom', message: 'The server is restarting; please try again.', allow_retry: true });
     } catch (err) {
       // Storage failed mid-stream: the client still gets a well-formed end to its stream.

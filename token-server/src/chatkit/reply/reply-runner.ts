@@ -23,6 +23,9 @@ import { allItems, type PendingApproval, type ThreadStore } from '../store/threa
 import { titleFromMessage } from '../title.js';
 
 export const STOPPED_NOTE = 'The user stopped the previous answer before it finished. Do not continue it unless they ask.';
+export const INTERRUPTED_NOTE = 'The server restarted before the previous answer finished; it was cut off, not stopped by the user.';
+/** The `clientGone` abort reason when the server shuts down: the answer ends the same way, but the user did not stop it. */
+export const SHUTDOWN_REASON = 'server_shutdown';
 
 export interface ReplyDeps {
   store: ThreadStore;
@@ -208,7 +211,8 @@ export class ReplyRunner {
     if (turn.clientGone.aborted || !agentTurn) {
       // Stopped (before the agent even started, when there is no turn): keep what was written, and say so.
       await agentTurn?.finish('stopped');
-      await store.addItem(userId, { id: newId('hidden_context'), thread_id: thread.id, created_at: now(), type: 'sdk_hidden_context', content: STOPPED_NOTE });
+      const note = turn.clientGone.reason === SHUTDOWN_REASON ? INTERRUPTED_NOTE : STOPPED_NOTE;
+      await store.addItem(userId, { id: newId('hidden_context'), thread_id: thread.id, created_at: now(), type: 'sdk_hidden_context', content: note });
       return;
     }
     if (agentTurn.limitReached) {
