@@ -29,12 +29,12 @@ const METRICS_TOKEN = 'operations-metrics-token-0123456789abcdef';
 /** Requests sent while stdout is not read; each logs one line of about 300 bytes (a long request id). */
 const REQUESTS = 5_000;
 /**
- * The resident memory the server may reach with its stdout stalled: a running server (142-169 MiB measured here at
- * the peak of this load, tsx and the demo included) with its log backlog capped at 1 MiB. That the backlog is capped,
- * rather than memory merely being large enough, is shown by lines being dropped (the operator's view below) and by
- * log-destination.test.ts.
+ * How much the resident memory may grow over the load with stdout stalled. Measured here: about 140 MiB after start,
+ * 190-210 MiB at the peak of the load (V8 grows its heap under load whatever the logs do); the log backlog itself is
+ * capped at 1 MiB. That the backlog is capped, rather than memory merely having room, is shown by lines being
+ * dropped (the operator's view below) and by log-destination.test.ts.
  */
-const RSS_BOUND_BYTES = 250 * 1024 * 1024;
+const RSS_GROWTH_BOUND_BYTES = 150 * 1024 * 1024;
 /** Generous: these start real processes on a shared machine; a hung server fails here instead of hanging the run. */
 const PROCESS_TEST = { timeout: 120_000 };
 const SHUTDOWN_TIMEOUT_MS = 3_000;
@@ -105,7 +105,8 @@ for (const entry of [ENTRY_POINTS.server, ENTRY_POINTS.serve, ENTRY_POINTS.demo]
       try {
         const url = await server.url;
         server.stallStdout();
-        let peakRss = server.rss();
+        const startRss = server.rss();
+        let peakRss = startRss;
         const sampler = setInterval(() => (peakRss = Math.max(peakRss, server.rss())), 100);
         const { statuses, echoed } = await load(`${url}/healthz`, REQUESTS).finally(() => clearInterval(sampler));
         peakRss = Math.max(peakRss, server.rss());
@@ -113,13 +114,14 @@ for (const entry of [ENTRY_POINTS.server, ENTRY_POINTS.serve, ENTRY_POINTS.demo]
         assert.equal(statuses.length, REQUESTS);
         assert.deepEqual([...new Set(statuses)], [200], 'every request was answered 200');
         assert.equal(echoed, REQUESTS, 'every answer carried its request id');
-        assert.ok(peakRss < RSS_BOUND_BYTES, `peak RSS ${Math.round(peakRss / 2 ** 20)} MiB, bound ${RSS_BOUND_BYTES / 2 ** 20} MiB`);
+        const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+        assert.ok(peakRss - startRss < RSS_GROWTH_BOUND_BYTES, `RSS grew from ${mib(startRss)} to ${mib(peakRss)}; at most ${mib(RSS_GROWTH_BOUND_BYTES)} allowed`);
 
         const signalledAt = performance.now();
         server.child.kill('SIGTERM');
         const code = await server.exited;
         const tookMs = performance.now() - signalledAt;
-        t.diagnostic(`peak RSS ${Math.round(peakRss / 2 ** 20)} MiB; exited ${Math.round(tookMs)} ms after SIGTERM`);
+        t.diagnostic(`RSS ${mib(startRss)} at start, ${mib(peakRss)} at peak; exited ${Math.round(tookMs)} ms after SIGTERM`);
         assert.ok(tookMs < SHUTDOWN_TIMEOUT_MS + 2_000, `exited ${Math.round(tookMs)} ms after SIGTERM (deadline ${SHUTDOWN_TIMEOUT_MS} ms)`);
         assert.equal(code, 0, server.output().stderr);
       } finally {
