@@ -1,10 +1,14 @@
-// Browser tests for <chat-kit-widget>: headless Chromium (Debian's, found by scripts/chromium.mjs), test files
-// as TypeScript through esbuild, React pre-bundled to ES modules, and real token servers (createApp) started
-// in this process. Run through `npm run test:widget`, which runs this under `node --import tsx` because the
-// server-side test support is TypeScript from token-server/.
+// Browser tests for <chat-kit-widget>: headless Chromium (Debian's, found by scripts/chromium.mjs), or with
+// CKW_BROWSER=firefox headless Firefox ESR (Debian's, scripts/firefox.mjs) driven by puppeteer-core over WebDriver
+// BiDi; test files as TypeScript through esbuild, React pre-bundled to ES modules, and real token servers
+// (createApp) started in this process. Run through `npm run test:widget`, which runs this once per browser, one
+// after the other (the tests share token servers and switch faults on them), under `node --import tsx` because
+// the server-side test support is TypeScript from token-server/.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import * as puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, ensureChromium } from './scripts/chromium.mjs';
+import { FIREFOX_PREFS, ensureFirefox } from './scripts/firefox.mjs';
 import { reactPrebundlePlugin } from './widget/test-support/server/react-prebundle.ts';
 import { backendsPlugin, unusedPort } from './widget/test-support/server/test-backends.ts';
 import { failingBackend, testRoutesPlugin } from './widget/test-support/server/test-routes.ts';
@@ -13,6 +17,18 @@ import { failingBackend, testRoutesPlugin } from './widget/test-support/server/t
 const port = await unusedPort();
 const site = `http://localhost:${port}`;
 
+const BROWSERS = {
+  chromium: () => chromeLauncher({ launchOptions: { executablePath: ensureChromium(), headless: true, args: CHROMIUM_ARGS } }),
+  // The same launcher with puppeteer-core's own launch, which speaks WebDriver BiDi to Firefox.
+  firefox: () =>
+    chromeLauncher({
+      puppeteer,
+      launchOptions: { browser: 'firefox', executablePath: ensureFirefox(), headless: true, extraPrefsFirefox: FIREFOX_PREFS },
+    }),
+};
+const browser = process.env.CKW_BROWSER ?? 'chromium';
+if (!Object.hasOwn(BROWSERS, browser)) throw new Error(`CKW_BROWSER must be ${Object.keys(BROWSERS).join(' or ')}, not "${browser}"`);
+
 export default {
   files: ['widget/test/**/*.test.ts'],
   hostname: 'localhost',
@@ -20,7 +36,7 @@ export default {
   nodeResolve: true,
   // One page at a time: the tests share token servers and switch faults on them.
   concurrency: 1,
-  browsers: [chromeLauncher({ launchOptions: { executablePath: ensureChromium(), headless: true, args: CHROMIUM_ARGS } })],
+  browsers: [BROWSERS[browser]()],
   middleware: [failingBackend],
   plugins: [
     reactPrebundlePlugin(),

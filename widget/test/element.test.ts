@@ -62,7 +62,7 @@ describe('<chat-kit-widget> element', () => {
     expect(widget.hasAttribute('open')).to.equal(false);
     expect(widget.shadowRoot!.activeElement).to.equal(button);
 
-    await sendKeys({ press: 'Space' });
+    await sendKeys({ press: ' ' }); // the space bar ('Space' is a name only Chromium's keyboard knows)
     await eventually(() => widget.hasAttribute('open'), 'Space did not open the panel');
     (widget.shadowRoot!.querySelector('.close') as HTMLButtonElement).click();
     await eventually(() => !widget.hasAttribute('open'));

@@ -4,7 +4,6 @@
  * and the element's methods. ChatKit is the fake; a pre-minted client secret means no server is needed.
  */
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { emulateMedia } from '@web/test-runner-commands';
 import '../src/chat-kit-widget.js';
 import type { ChatKitWidget } from '../src/chat-kit-widget.js';
 import { testEnv, userToken } from '../test-support/backends.js';
@@ -29,10 +28,6 @@ describe('<chat-kit-widget> options and events', () => {
     sessionStorage.clear();
   });
 
-  afterEach(async () => {
-    await emulateMedia({ colorScheme: 'light' });
-  });
-
   it('maps theme, accent, locale, greeting, placeholder and title onto ChatKit options, and nothing ChatKit does not know', async () => {
     const { chatkit } = await readyWidget(
       html`<chat-kit-widget client-secret=${premint} theme="dark" accent="#ff5500" locale="fr" greeting="Bonjour !" placeholder="Votre question" title="Aide"></chat-kit-widget>`,
@@ -53,11 +48,29 @@ describe('<chat-kit-widget> options and events', () => {
   });
 
   it('with theme="auto", follows the colour scheme the visitor prefers, also when it changes', async () => {
-    await emulateMedia({ colorScheme: 'dark' });
-    const { chatkit } = await readyWidget(html`<chat-kit-widget client-secret=${premint} theme="auto"></chat-kit-widget>`);
-    expect(chatkit.options!.theme).to.deep.equal({ colorScheme: 'dark' });
-    await emulateMedia({ colorScheme: 'light' });
-    await eventually(() => (chatkit.options!.theme as { colorScheme: string }).colorScheme === 'light', 'the theme did not follow the scheme');
+    // Inside a frame, prefers-color-scheme follows the frame element's color-scheme, in every browser: the test
+    // switches it there (Chromium's media emulation has no WebDriver BiDi counterpart in Firefox yet).
+    const frame = document.createElement('iframe');
+    frame.src = '/__ckw/widget-page.html';
+    frame.style.colorScheme = 'dark';
+    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    document.body.append(frame);
+    try {
+      await loaded;
+      const page = frame.contentWindow as Window & typeof globalThis;
+      await page.customElements.whenDefined('chat-kit-widget');
+      const widget = page.document.createElement('chat-kit-widget');
+      for (const [name, value] of Object.entries({ 'client-secret': premint, theme: 'auto', 'script-src': '/__ckw/fake-chatkit.js' }))
+        widget.setAttribute(name, value);
+      page.document.body.append(widget);
+      const chatkit = await chatkitOf(widget);
+      await eventually(() => chatkit.options, 'ChatKit got no options');
+      expect(chatkit.options!.theme).to.deep.equal({ colorScheme: 'dark' });
+      frame.style.colorScheme = 'light';
+      await eventually(() => (chatkit.options!.theme as { colorScheme: string }).colorScheme === 'light', 'the theme did not follow the scheme');
+    } finally {
+      frame.remove();
+    }
   });
 
   it('merges the options property over the attributes, keeps functions, and leaves out keys ChatKit does not know', async () => {

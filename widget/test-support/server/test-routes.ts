@@ -4,6 +4,8 @@
  * - `/__ckw/never-defines.js`: a script that loads fine but defines nothing (a CDN answering the wrong file);
  * - `/__ckw/failing-backend/<status>`: a ChatKit backend that answers every request with that HTTP status and
  *   the token server's error shape (for statuses the real server cannot be made to give on demand);
+ * - `/__ckw/widget-page.html`: an empty page that defines the element from its source, for tests that need a
+ *   widget inside a frame;
  * - `/__ckw/plain-page.html?server=…&key=…&display=…`: a plain HTML page embedding the built widget the way a
  *   site owner does (the script included twice, as CMS pages do), plus a first script that records the
  *   page's errors and console warnings for the test to read.
@@ -31,6 +33,11 @@ export function testRoutesPlugin(): Plugin {
           return { body: await fakeScript, type: 'js' };
         case '/__ckw/never-defines.js':
           return { body: '// Loads fine, defines nothing.\n', type: 'js' };
+        case '/__ckw/widget-page.html':
+          return {
+            type: 'html',
+            body: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Frame</title><script type="module" src="/widget/src/chat-kit-widget.ts"></script></head><body></body></html>',
+          };
         case '/__ckw/plain-page.html': {
           const server = escapeAttribute(String(context.query.server ?? ''));
           const key = escapeAttribute(String(context.query.key ?? ''));
