@@ -1,5 +1,5 @@
 // Builds the widget twice:
-// - dist/widget/: the script-tag file, a small IIFE loader (Lit + the element), and beside it the lazy ES module
+// - dist/widget/: the script-tag file, a small IIFE loader (Lit + the element + one-tag auto-mount), and beside it the lazy ES module
 //   chunk(s) `chat-kit-widget-[name]-[hash].js` (React, ReactDOM, chatkit-react, the auth strategies) that
 //   the loader `import()`s from the URL it was itself loaded from. Rollup cannot code-split an IIFE, so the
 //   chunk is a separate build run first, and the loader's dynamic import is pointed at its file name.
@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const SESSION_ENTRY = fileURLToPath(new URL('./widget/src/session/index.ts', import.meta.url));
 const WIDGET_ENTRY = 'widget/src/chat-kit-widget.ts';
+/** The script-tag file: the same element, plus one-tag auto-mount from the tag's data-* attributes. */
+const SCRIPT_TAG_ENTRY = 'widget/src/script-tag.ts';
 const SCRIPT_TAG_DIR = 'dist/widget';
 const PEERS = [/^react($|\/)/, /^react-dom($|\/)/, /^@openai\/chatkit-react$/, /^lit($|\/)/, /^@lit\//];
 
@@ -101,7 +103,7 @@ function onwarn(warning, warn) {
 
 export default [
   {
-    input: WIDGET_ENTRY,
+    input: SCRIPT_TAG_ENTRY,
     plugins: [sessionChunkBesideLoader(), ...plugins(), collapseTemplateWhitespace()],
     onwarn,
     output: { file: `${SCRIPT_TAG_DIR}/chat-kit-widget.js`, format: 'iife', inlineDynamicImports: false },

@@ -40,6 +40,8 @@ describe('the built script-tag widget on a plain page', () => {
     expect(chunkRequests(page, server).map((entry) => entry.name)).to.have.length(1);
     expect(chunkRequests(page, server)[0]!.name).to.match(/\/chat-kit-widget-session-[\w-]+\.js$/);
     expect(page.document.querySelectorAll('script[src$="/__ckw/fake-chatkit.js"]')).to.have.length(1);
+    // Tags without data-* attributes only define the element: the page's own element is the only widget.
+    expect(page.document.querySelectorAll('chat-kit-widget')).to.have.length(1);
     expect(page.problems).to.deep.equal([]);
   });
 

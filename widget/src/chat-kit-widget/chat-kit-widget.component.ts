@@ -368,7 +368,9 @@ export class ChatKitWidget extends ReactiveElement {
         this.#observer?.disconnect();
         this.#preload();
       },
-      { rootMargin: '300px' },
+      // The page's own viewport, also inside a frame (CMS previews): with the implicit root, Firefox measures a
+      // framed page against the top window and clips at the frame's edge without the margin.
+      { root: document, rootMargin: '300px' },
     );
     this.#observer.observe(this);
   }

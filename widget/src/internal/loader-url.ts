@@ -1,7 +1,10 @@
 /**
- * The URL of the script-tag file that defined the element, read while that file runs (`currentScript` is null
- * afterwards and for ES modules). The default token server is its origin; bundler users get `location.origin`.
+ * The script-tag file that defined the element, read while that file runs (`currentScript` is null afterwards
+ * and for ES modules). The default token server is its origin, and its `data-*` attributes may ask for a widget
+ * (see auto-mount.ts); bundler users get `location.origin` and no auto-mount.
  */
 const current = typeof document === 'undefined' ? null : document.currentScript;
 
-export const loaderScriptUrl: string | undefined = current instanceof HTMLScriptElement && current.src ? current.src : undefined;
+export const loaderScript: HTMLScriptElement | null = current instanceof HTMLScriptElement && current.src ? current : null;
+
+export const loaderScriptUrl: string | undefined = loaderScript?.src;

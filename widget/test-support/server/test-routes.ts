@@ -8,23 +8,24 @@
  *   widget inside a frame;
  * - `/__ckw/plain-page.html?server=…&key=…&display=…`: a plain HTML page embedding the built widget the way a
  *   site owner does (the script included twice, as CMS pages do), plus a first script that records the
- *   page's errors and console warnings for the test to read.
+ *   page's errors and console warnings for the test to read;
+ * - `/__ckw/one-tag/<case>.html?server=…&key=…`: pages embedding it by its script tag alone (one-tag-pages.ts).
  */
 import type { Middleware } from 'koa';
 import type { Plugin } from '@web/dev-server-core';
 import { build } from 'esbuild';
+import { escapeAttribute, ONE_TAG_CASES, oneTagPage, type OneTagCase } from './one-tag-pages.js';
 
 const FAKE_SCRIPT_ENTRY = 'widget/test-support/fake-chatkit-script.ts';
-
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-}
 
 export function testRoutesPlugin(): Plugin {
   let fakeScript: Promise<string> | undefined;
   return {
     name: 'ckw-test-routes',
     async serve(context) {
+      const oneTag = /^\/__ckw\/one-tag\/([\w-]+)\.html$/.exec(context.path)?.[1];
+      if (oneTag && (ONE_TAG_CASES as readonly string[]).includes(oneTag))
+        return oneTagPage(oneTag as OneTagCase, context.origin, String(context.query.server ?? ''), String(context.query.key ?? ''));
       switch (context.path) {
         case '/__ckw/fake-chatkit.js':
           fakeScript ??= build({ entryPoints: [FAKE_SCRIPT_ENTRY], bundle: true, format: 'iife', write: false, logLevel: 'silent' }).then(
