@@ -50,7 +50,8 @@ export interface DemoStack {
   close(): Promise<void>;
 }
 
-async function serveStandIn(): Promise<{ server: Server; url: string }> {
+/** The ChatKit stand-in script on a static server of its own (also used by the WordPress plugin's tests). */
+export async function serveStandIn(): Promise<{ server: Server; url: string }> {
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('./openai-chatkit-stand-in.ts', import.meta.url))],
     bundle: true,
