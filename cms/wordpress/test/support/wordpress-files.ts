@@ -32,13 +32,25 @@ function flatten(from: string, to: string, root: string): void {
   }
 }
 
+/** `apt-get download`; on a machine whose package lists are missing or stale, refreshes them first when root. */
+function downloadPackages(dir: string): void {
+  const download = () => execFileSync('apt-get', ['download', ...PACKAGES], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    download();
+  } catch (error) {
+    if (process.getuid?.() !== 0) throw error;
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    download();
+  }
+}
+
 /** The cached, flattened WordPress tree (without wp-config.php), made on first use. */
 export function wordpressFiles(): string {
   const tree = join(CACHE, 'wordpress');
   if (existsSync(join(tree, 'wp-includes', 'version.php'))) return tree;
   const work = mkdtempSync(join(tmpdir(), 'ckw-wordpress-debs-'));
   try {
-    execFileSync('apt-get', ['download', ...PACKAGES], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    downloadPackages(work);
     const root = join(work, 'root');
     for (const deb of readdirSync(work).filter((name) => name.endsWith('.deb'))) execFileSync('dpkg-deb', ['-x', join(work, deb), root]);
     const staged = join(work, 'wordpress');
