@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { demoStackPerSuite } from './demo-stack.js';
+import { chat } from './page-actions.js';
 
 const TEST_TIMEOUT = { timeout: 60_000 };
 
@@ -48,6 +49,40 @@ describe('the embed builder', () => {
     assert.match(text, /getAuthToken = async/);
     assert.doesNotMatch(text, /public-key/);
     await page.getByText(/ALLOWED_ORIGINS/).waitFor();
+    await context.close();
+  });
+
+  test('"One tag" gives a single script tag that, added to a page by a tag manager, brings a working chat by itself', TEST_TIMEOUT, async () => {
+    const { context, page } = await stack().newPage();
+    await page.goto(`${stack().siteUrl}/builder`);
+    await page.getByRole('radio', { name: 'One tag', exact: true }).check();
+    await page.getByRole('radio', { name: 'Launcher', exact: true }).check();
+    await page.getByText(/header-scripts box or a tag manager/).waitFor();
+    const snippet = (await page.locator('[data-snippet]').textContent()) ?? '';
+    assert.equal((snippet.match(/<script/g) ?? []).length, 1, snippet);
+    assert.doesNotMatch(snippet, /<chat-kit-widget/);
+    assert.match(snippet, /data-public-key="pk_demo"/);
+    assert.match(snippet, /data-display="launcher"/);
+    assert.match(snippet, /data-title="Ask us anything"/);
+
+    // A tag manager adds the snippet's tag to a page of an origin the key allows (the home page, which has no chat
+    // of its own); OpenAI's CDN is out of reach here, so the tag also names the ChatKit stand-in.
+    await page.goto(`${stack().siteUrl}/`);
+    assert.equal(await page.locator('chat-kit-widget').count(), 0);
+    await page.evaluate(
+      ({ html, scriptSrc }) => {
+        const pasted = new DOMParser().parseFromString(html, 'text/html').querySelector('script')!;
+        const tag = document.createElement('script');
+        for (const { name, value } of pasted.attributes) tag.setAttribute(name, value);
+        tag.dataset.scriptSrc = scriptSrc;
+        document.head.append(tag);
+      },
+      { html: snippet, scriptSrc: stack().chatkitScriptSrc },
+    );
+    const widget = page.locator('body > chat-kit-widget[display="launcher"]');
+    await widget.waitFor({ state: 'attached' });
+    await widget.getByRole('button', { name: 'Open chat' }).click();
+    assert.equal(await chat(widget, 'Pasted into my CMS'), 'Hello from the scripted model!');
     await context.close();
   });
 

@@ -4,13 +4,14 @@
  */
 import { getToken } from './demo-auth-client.js';
 import { required } from './dom.js';
-import { embedSnippet, snippetHelp, widgetAttributes, type EmbedChoices } from './embed-snippet.js';
+import { embedHelp, embedSnippet, snippetHelp, widgetAttributes, type EmbedChoices } from './embed-snippet.js';
 
 const form = required<HTMLFormElement>('[data-builder-form]');
 const widget = required<HTMLElementTagNameMap['chat-kit-widget']>('[data-preview] chat-kit-widget');
 const previewNote = required<HTMLElement>('[data-preview-note]');
 const snippet = required<HTMLElement>('[data-snippet]');
 const help = required<HTMLElement>('[data-snippet-help]');
+const formHelp = required<HTMLElement>('[data-embed-help]');
 const copyStatus = required<HTMLElement>('[data-copy-status]');
 const publicKey = widget.getAttribute('public-key') ?? '';
 /** Attributes the builder manages; the rest (the public key for the preview's fallback, script-src) stay. */
@@ -23,6 +24,7 @@ function readChoices(): EmbedChoices {
   const data = new FormData(form);
   const text = (name: string) => String(data.get(name) ?? '');
   return {
+    embed: text('embed') as EmbedChoices['embed'],
     authMode: text('auth-mode') as EmbedChoices['authMode'],
     display: text('display') as EmbedChoices['display'],
     position: text('position') as EmbedChoices['position'],
@@ -56,6 +58,7 @@ function apply(): void {
   form.querySelector<HTMLSelectElement>('[name="position"]')!.disabled = choices.display !== 'launcher';
   snippet.textContent = embedSnippet(choices, location.origin, publicKey);
   help.textContent = snippetHelp(choices.authMode, publicKey);
+  formHelp.textContent = embedHelp(choices.embed);
   copyStatus.textContent = '';
 }
 

@@ -1,5 +1,12 @@
-/** The embed code for a set of builder choices: the attributes that differ from the widget's defaults, nothing more. */
+/**
+ * The embed code for a set of builder choices: the attributes that differ from the widget's defaults, nothing more,
+ * as two lines (the script and the element) or as one tag (the script with the attributes as `data-*`, which adds
+ * the element to the page itself: for CMS "header scripts" boxes and tag managers).
+ */
+export type EmbedForm = 'element' | 'one-tag';
+
 export interface EmbedChoices {
+  embed: EmbedForm;
   authMode: 'direct-token' | 'custom-fetch' | 'client-secret';
   display: 'inline' | 'launcher';
   position: 'bottom-right' | 'bottom-left';
@@ -32,16 +39,28 @@ function attributeValue(text: string): string {
 }
 
 export function embedSnippet(choices: EmbedChoices, server: string, publicKey: string): string {
-  const attributes = widgetAttributes(choices, publicKey).map(([name, value]) => `\n  ${name}="${attributeValue(value)}"`);
-  const lines = [`<script src="${server}/chat-kit-widget.js" defer></script>`, `<chat-kit-widget${attributes.join('')}></chat-kit-widget>`];
+  const attributes = widgetAttributes(choices, publicKey);
+  const listed = (prefix: string) => attributes.map(([name, value]) => `\n  ${prefix}${name}="${attributeValue(value)}"`).join('');
+  const lines =
+    choices.embed === 'one-tag'
+      ? [`<script src="${server}/chat-kit-widget.js"${listed('data-')}\n  defer></script>`]
+      : [`<script src="${server}/chat-kit-widget.js" defer></script>`, `<chat-kit-widget${listed('')}></chat-kit-widget>`];
   if (choices.authMode !== 'direct-token')
     lines.push(
       '<script type="module">',
       "  // Your sign-in's JWT for the current user, e.g. Better Auth: (await authClient.token()).data?.token",
+      ...(choices.embed === 'one-tag' ? ["  await customElements.whenDefined('chat-kit-widget'); // the tag adds the element when it runs"] : []),
       "  document.querySelector('chat-kit-widget').getAuthToken = async () => getYourUsersJwt();",
       '</script>',
     );
   return lines.join('\n');
+}
+
+/** Where each form of the embed code goes. */
+export function embedHelp(embed: EmbedForm): string {
+  return embed === 'one-tag'
+    ? "One script tag for a CMS's header-scripts box or a tag manager: it adds the chat at the end of the page by itself."
+    : 'The script, and the element where the chat goes in your HTML.';
 }
 
 /** What the site owner still has to do for the snippet to work on their site. */
