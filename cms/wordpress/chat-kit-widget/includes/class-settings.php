@@ -100,7 +100,8 @@ final class Settings {
 	 */
 	public static function sanitize( mixed $input ): array {
 		$old   = self::all();
-		$input = is_array( $input ) ? wp_unslash( $input ) : array();
+		// options.php has already unslashed the submitted values.
+		$input = is_array( $input ) ? $input : array();
 		$clean = $old;
 
 		$server = trim( (string) ( $input['server_url'] ?? '' ) );

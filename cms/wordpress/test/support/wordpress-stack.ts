@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -17,6 +16,7 @@ import { scriptedModel } from '../../../../token-server/test-support/openai-mock
 import { startOpenAIMock, type OpenAIMock } from '../../../../token-server/test-support/openai-mock.js';
 import { MOCK_OPENAI_API_KEY } from '../../../../token-server/test-support/openai-mock-sessions.js';
 import { startTestApp, type TestServer } from '../../../../token-server/test-support/start-app.js';
+import { unusedPort } from '../../../../widget/test-support/server/test-backends.js';
 import { startWordPress, type WordPress } from './playground.js';
 import { testMuPlugin } from './test-mu-plugin.js';
 
@@ -36,14 +36,6 @@ export interface WordPressStack {
   /** A fresh browser context (a visitor of their own) and a page in it. */
   newPage(): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
-}
-
-async function unusedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 export async function startWordPressStack(): Promise<WordPressStack> {
