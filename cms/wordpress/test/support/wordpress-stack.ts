@@ -25,7 +25,8 @@ export const SCREENSHOT_DIR = join(PROJECT_DIR, 'test-results', 'screenshots');
 export const PLUGIN_ZIP = join(PROJECT_DIR, 'dist', 'wordpress', 'chat-kit-widget-0.1.0.zip');
 export const PUBLIC_KEY = 'pk_wordpress';
 export const SCRIPTED_ANSWER = 'Hello from the scripted model!';
-const ACTION_TIMEOUT_MS = 30_000;
+// Generous: PHP runs as WebAssembly, and a shared 2-core machine can be slow to answer.
+const ACTION_TIMEOUT_MS = 60_000;
 
 export interface WordPressStack {
   wordpress: WordPress;
