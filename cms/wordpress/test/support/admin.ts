@@ -35,7 +35,8 @@ export async function saveSettings(page: Page, site: string, fields: SettingsInp
   const invalid = await form.evaluate((element: HTMLFormElement) => [...element.querySelectorAll<HTMLInputElement>(':invalid')].map((input) => `${input.name}: ${input.validationMessage}`));
   if (invalid.length && !fields.skipBrowserChecks) throw new Error(`the browser would not submit the form: ${invalid.join('; ')}`);
   await page.getByRole('button', { name: 'Save Changes' }).click();
-  await page.waitForURL(/settings-updated=true/);
+  // The notices are in the HTML: no need to wait for every image and script of wp-admin.
+  await page.waitForURL(/settings-updated=true/, { waitUntil: 'domcontentloaded' });
   return page.locator('.notice, .updated, .error').allTextContents().then((texts) => texts.map((text) => text.trim()).filter(Boolean));
 }
 

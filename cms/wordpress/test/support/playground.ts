@@ -50,8 +50,8 @@ export async function startWordPress({ port, files = {} }: WordPressOptions): Pr
       `--mount-before-install=${dir}:/wordpress`,
       '--wordpress-install-mode=install-from-existing-files',
       '--php=8.2',
-      // More than one worker: with one, a request waiting on a file lock another request holds never finishes.
-      '--workers=4',
+      // Playground's recommended minimum: with fewer, a request can wait forever on a file lock another one holds.
+      '--workers=6',
       '--verbosity=normal',
     ],
     { cwd: TEST_PACKAGE, stdio: ['ignore', 'pipe', 'pipe'] },
