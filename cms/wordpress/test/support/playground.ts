@@ -2,9 +2,9 @@
  * Real WordPress for the tests: `@wp-playground/cli` (PHP 8.2 compiled to WebAssembly, SQLite) serving a fresh
  * copy of Debian's WordPress files on 127.0.0.1, installed from those files (nothing is downloaded). Started as a
  * child process and stopped by its pid. Its own package (cms/wordpress/test/package.json) holds Playground, since
- * it is about 580 MB: `.ci/run` installs it, the root `npm install` never does.
+ * it is about 580 MB: `.ci/run` installs it (and the tests do when it is missing), the root `npm install` never does.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +32,16 @@ export interface WordPressOptions {
   files?: Record<string, string>;
 }
 
+/** Installs the test package when it is missing (as .ci/run does), so `npm install && npm test` is all a machine needs. */
+function ensurePlayground(): void {
+  if (existsSync(CLI)) return;
+  console.error('WordPress Playground is not installed: running `npm ci --prefix cms/wordpress/test` (about 580 MB)...');
+  execFileSync('npm', ['ci', '--prefix', TEST_PACKAGE, '--no-audit', '--no-fund'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (!existsSync(CLI)) throw new Error('WordPress Playground is still missing after `npm ci --prefix cms/wordpress/test`.');
+}
+
 export async function startWordPress({ port, files = {} }: WordPressOptions): Promise<WordPress> {
-  if (!existsSync(CLI)) throw new Error(`WordPress Playground is not installed: run \`npm ci --prefix cms/wordpress/test\` (.ci/run does).`);
+  ensurePlayground();
   const dir = freshSite();
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
