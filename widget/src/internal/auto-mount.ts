@@ -7,20 +7,19 @@
 import type { ChatKitWidget } from '../chat-kit-widget/chat-kit-widget.component.js';
 
 /** Shared by every copy of the script on the page (CMS pages include it twice, or two plugins ship their own). */
-const MOUNTED = Symbol.for('chat-kit-widget.auto-mounted');
+const MOUNTED = Symbol.for('chat-kit-widget');
 
 export function autoMount(script: HTMLScriptElement | null, element: typeof ChatKitWidget): void {
-  // `nonce` is no reactive property (the browser hides the attribute), but the element reads it all the same.
-  const names = [...element.observedAttributes, 'nonce'];
-  const attributes = [...(script?.attributes ?? [])].filter(({ name }) => name.startsWith('data-') && names.includes(name.slice(5)));
-  const page = window as { [MOUNTED]?: true };
-  if (!attributes.length || page[MOUNTED]) return;
-  page[MOUNTED] = true;
   const widget = document.createElement('chat-kit-widget');
-  for (const { name, value } of attributes) widget.setAttribute(name.slice(5), value);
+  for (const { name, value } of script?.attributes ?? [])
+    if (name.startsWith('data-') && element.observedAttributes.includes(name.slice(5))) widget.setAttribute(name.slice(5), value);
+  const page = window as { [MOUNTED]?: true };
+  if (!widget.attributes.length || page[MOUNTED]) return;
+  page[MOUNTED] = true;
   // The CSP nonce that let this script run lets the ChatKit script the widget injects run too.
-  if (script!.nonce && !widget.hasAttribute('nonce')) widget.setAttribute('nonce', script!.nonce);
+  widget.nonce = script!.nonce;
+  const mount = () => document.body.append(widget);
   // A tag in <head> runs before <body> exists; after parsing, an inline widget sits below the page's content.
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => document.body.append(widget), { once: true });
-  else document.body.append(widget);
+  if (document.readyState === 'loading') addEventListener('DOMContentLoaded', mount);
+  else mount();
 }

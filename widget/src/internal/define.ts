@@ -18,6 +18,6 @@ export function safeDefine(tag: string, element: VersionedElement): void {
   if (existing === element || existing.version === element.version || warned.has(tag)) return;
   warned.add(tag);
   console.warn(
-    `<${tag}> is already defined by version ${existing.version ?? 'unknown'}; this copy (${element.version}) is not used. Include the widget script once.`,
+    `<${tag}> is already defined by version ${existing.version ?? 'unknown'}; this copy (${element.version}) is not used.`,
   );
 }
