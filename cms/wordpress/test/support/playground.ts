@@ -58,6 +58,14 @@ export async function startWordPress({ port, files = {} }: WordPressOptions): Pr
       `--mount-before-install=${dir}:/wordpress`,
       '--wordpress-install-mode=install-from-existing-files',
       '--php=8.2',
+      // Only loopback traffic, and no background work: WordPress's update checks would wait on hosts that cannot be
+      // reached, and WP-Cron's loopback request to itself can leave a request waiting behind the database lock.
+      '--define-bool',
+      'WP_HTTP_BLOCK_EXTERNAL',
+      'true',
+      '--define-bool',
+      'DISABLE_WP_CRON',
+      'true',
       // Playground's recommended minimum: with fewer, a request can wait forever on a file lock another one holds.
       '--workers=6',
       '--verbosity=normal',
