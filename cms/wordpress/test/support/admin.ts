@@ -34,9 +34,12 @@ export async function saveSettings(page: Page, site: string, fields: SettingsInp
   if (fields.skipBrowserChecks) await form.evaluate((element: HTMLFormElement) => (element.noValidate = true));
   const invalid = await form.evaluate((element: HTMLFormElement) => [...element.querySelectorAll<HTMLInputElement>(':invalid')].map((input) => `${input.name}: ${input.validationMessage}`));
   if (invalid.length && !fields.skipBrowserChecks) throw new Error(`the browser would not submit the form: ${invalid.join('; ')}`);
-  await page.getByRole('button', { name: 'Save Changes' }).click();
-  // The notices are in the HTML: no need to wait for every image and script of wp-admin.
-  await page.waitForURL(/settings-updated=true/, { waitUntil: 'domcontentloaded' });
+  // Listening before the click: wp-admin's script soon drops `settings-updated` from the address (replaceState),
+  // so a wait that starts after a quick answer would never see it. The notices are in the HTML.
+  await Promise.all([
+    page.waitForURL(/settings-updated=true/, { waitUntil: 'domcontentloaded' }),
+    page.getByRole('button', { name: 'Save Changes' }).click(),
+  ]);
   return page.locator('.notice, .updated, .error').allTextContents().then((texts) => texts.map((text) => text.trim()).filter(Boolean));
 }
 

@@ -23,6 +23,8 @@ export interface WordPress {
   dir: string;
   /** What PHP wrote to wp-content/debug.log so far. */
   debugLog(): string;
+  /** What Playground printed so far (for failure messages). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startWordPress({ port, files = {} }: WordPressOptions): Pr
   return {
     url,
     dir,
+    output: () => output,
     debugLog: () => {
       const log = join(dir, 'wp-content', 'debug.log');
       return existsSync(log) ? readFileSync(log, 'utf8') : '';
