@@ -3,7 +3,7 @@
  * a map is full the oldest entry is evicted, so a flood of distinct keys cannot exhaust memory.
  */
 import type { Clock } from '../clock.js';
-import type { RateLimitResult, SecretBinding, Stores } from './store.js';
+import type { RateLimitResult, ReplyClaim, ReplyLockStore, SecretBinding, Stores } from './store.js';
 
 /** A Map kept in insertion order with per-entry expiry (ms) and a size cap. */
 class ExpiringMap<V> {
@@ -53,6 +53,31 @@ class ExpiringMap<V> {
   }
 }
 
+/** Reply claims of this process: a claim lives until released (the process dying ends them all). */
+function memoryReplyLocks(): ReplyLockStore {
+  const claims = new Map<string, { token: number; stop: AbortController }>();
+  let lastToken = 0;
+  return {
+    async acquire(threadId): Promise<ReplyClaim | undefined> {
+      if (claims.has(threadId)) return undefined;
+      const claim = { token: ++lastToken, stop: new AbortController() };
+      claims.set(threadId, claim);
+      return {
+        token: claim.token,
+        stopped: claim.stop.signal,
+        async release() {
+          if (claims.get(threadId) === claim) claims.delete(threadId);
+        },
+      };
+    },
+    async requestStop(threadId) {
+      const claim = claims.get(threadId);
+      claim?.stop.abort();
+      return claim !== undefined;
+    },
+  };
+}
+
 export interface MemoryStoreOptions {
   clock: Clock;
   /** Per map; defaults to 100 000. */
@@ -64,6 +89,8 @@ export function createMemoryStores({ clock, maxEntries = 100_000 }: MemoryStoreO
   const windows = new ExpiringMap<{ count: number; resetAtMs: number }>(maxEntries, clock);
 
   return {
+    kind: 'memory',
+    replyLocks: memoryReplyLocks(),
     secrets: {
       async put(secretHash, binding) {
         secrets.set(secretHash, binding, binding.expiresAt * 1000);
