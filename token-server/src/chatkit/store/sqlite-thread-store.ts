@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { systemClock, type Clock } from '../../clock.js';
 import { ensurePrivateDir, keepPrivate } from '../../private-files.js';
 import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
-import { UnknownCursorError, type PageQuery, type PendingApproval, type ThreadStore } from './thread-store.js';
+import { UnknownCursorError, toPage, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 /** Each entry moves the schema from version i to i + 1. Append only; never edit a shipped migration. */
 const MIGRATIONS: string[] = [
@@ -84,11 +84,7 @@ interface Row {
   data: string;
 }
 
-/** Fetches one extra row to learn whether another page exists. */
-function toPage<T extends { id: string }>(rows: Row[], limit: number): { data: T[]; has_more: boolean } {
-  const has_more = rows.length > limit;
-  return { data: rows.slice(0, limit).map((row) => JSON.parse(row.data) as T), has_more };
-}
+const parse = <T>(rows: Row[]): T[] => rows.map((row) => JSON.parse(row.data) as T);
 
 /** SQLite's own files beside the database (write-ahead log and shared memory). */
 const COMPANION_SUFFIXES = ['', '-wal', '-shm'];
@@ -161,6 +157,7 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
   };
 
   return {
+    kind: 'sqlite',
     async createThread(userId, thread) {
       inTransaction(db, () => {
         q.insertThread.run(thread.id, userId, JSON.stringify(thread));
@@ -188,9 +185,7 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
         if (!cursor) throw new UnknownCursorError();
         from = cursor.seq;
       }
-      const page = toPage<ThreadMetadata>(all(threadPages[order], userId, from, limit + 1), limit);
-      // As the reference server: a thread page names its cursor only when there is more to fetch.
-      return page.has_more ? { ...page, after: page.data.at(-1)!.id } : page;
+      return toPage(parse<ThreadMetadata>(all(threadPages[order], userId, from, limit + 1)), limit, 'when_more');
     },
     async countThreads(userId) {
       return Number(get<{ n: number }>(q.countThreads, userId)!.n);
@@ -200,6 +195,11 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
       inTransaction(db, () => {
         q.insertItem.run(item.id, item.thread_id, userId, data, bytes);
         touch(userId);
+      });
+    },
+    async addItems(userId, items) {
+      inTransaction(db, () => {
+        for (const item of items) q.insertItem.run(item.id, item.thread_id, userId, JSON.stringify(item));
       });
     },
     async saveItem(userId, item) {
@@ -222,10 +222,7 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
         if (!cursor) throw new UnknownCursorError();
         from = cursor.seq;
       }
-      const page = toPage<ThreadItem>(all(itemPages[order], threadId, userId, from, limit + 1), limit);
-      // As the reference server: an item page always names its last item, so a client can poll for newer ones.
-      const last = page.data.at(-1);
-      return last ? { ...page, after: last.id } : page;
+      return toPage(parse<ThreadItem>(all(itemPages[order], threadId, userId, from, limit + 1)), limit, 'always');
     },
     async countItems(userId, threadId) {
       return Number(get<{ n: number }>(q.countItems, threadId, userId)!.n);

@@ -44,6 +44,8 @@ export interface PendingApproval {
 }
 
 export interface ThreadStore {
+  /** Which database this is, for /readyz. */
+  kind: 'sqlite' | 'postgres';
   createThread(userId: string, thread: ThreadMetadata): Promise<void>;
   getThread(userId: string, threadId: string): Promise<ThreadMetadata | undefined>;
   /** Returns false when the thread is not this user's. */
@@ -54,6 +56,8 @@ export interface ThreadStore {
   countThreads(userId: string): Promise<number>;
 
   addItem(userId: string, item: ThreadItem): Promise<void>;
+  /** Adds several items in one transaction: all of them are stored, or none. */
+  addItems(userId: string, items: ThreadItem[]): Promise<void>;
   /** Replaces a stored item with the same id. */
   saveItem(userId: string, item: ThreadItem): Promise<void>;
   deleteItems(userId: string, threadId: string, itemIds: string[]): Promise<void>;
@@ -78,6 +82,18 @@ export interface ThreadStore {
 
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/**
+ * A page from rows fetched with one extra row (to learn whether another page exists). As the reference server:
+ * a thread page names its cursor only when there is more to fetch; an item page always names its last item, so
+ * a client can poll for newer ones.
+ */
+export function toPage<T extends { id: string }>(rows: T[], limit: number, cursor: 'when_more' | 'always'): Page<T> {
+  const has_more = rows.length > limit;
+  const data = rows.slice(0, limit);
+  const last = data.at(-1);
+  return last && (has_more || cursor === 'always') ? { data, has_more, after: last.id } : { data, has_more };
 }
 
 /** Every item of a thread in order, optionally only those after the item `after`. */

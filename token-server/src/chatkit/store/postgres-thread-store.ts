@@ -1,0 +1,260 @@
+/**
+ * ThreadStore on PostgreSQL (`DATABASE_URL`), shared by every server instance. Records are kept as JSON text, as
+ * the client reads them (no query looks inside); `seq` gives the order pages are read in.
+ *
+ * - Migrations are numbered and run in one transaction under an advisory lock, so instances that start at once
+ *   apply each exactly once and the others wait, then find nothing to do.
+ * - The pool is bounded (connections, connect timeout, statement timeout), so an overloaded or unreachable
+ *   database gives quick failures instead of a queue that grows.
+ * - While the database cannot be reached every call throws `StoreUnavailableError` (503 `store_unavailable`);
+ *   the pool opens new connections once it is back, without a restart.
+ */
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { StoreUnavailableError } from '../../stores/store.js';
+import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
+import { UnknownCursorError, toPage, type PendingApproval, type ThreadStore } from './thread-store.js';
+
+/** Each entry moves the schema from version i to i + 1. Append only; never edit a shipped migration. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE chatkit_threads (
+     seq BIGSERIAL PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     user_id TEXT NOT NULL,
+     data TEXT NOT NULL
+   );
+   CREATE INDEX chatkit_threads_by_user ON chatkit_threads (user_id, seq);
+   CREATE TABLE chatkit_items (
+     seq BIGSERIAL PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     thread_id TEXT NOT NULL REFERENCES chatkit_threads (id) ON DELETE CASCADE,
+     user_id TEXT NOT NULL,
+     data TEXT NOT NULL
+   );
+   CREATE INDEX chatkit_items_by_thread ON chatkit_items (thread_id, user_id, seq);
+   CREATE TABLE chatkit_feedback (
+     item_id TEXT PRIMARY KEY REFERENCES chatkit_items (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL,
+     created_at TIMESTAMPTZ NOT NULL
+   );
+   CREATE TABLE chatkit_pending_approvals (
+     id TEXT PRIMARY KEY,
+     thread_id TEXT NOT NULL REFERENCES chatkit_threads (id) ON DELETE CASCADE,
+     user_id TEXT NOT NULL,
+     data TEXT NOT NULL
+   );`,
+];
+
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Any constant: the advisory lock every instance takes to migrate. */
+const MIGRATION_LOCK = 727_011;
+
+export interface PostgresThreadStoreOptions {
+  url: string;
+  logger: Logger;
+  /** Connections per instance (default 10). */
+  maxConnections?: number;
+  /** Longest wait for a connection, and for one statement (default 5 s and 10 s). */
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+/** SQLSTATE classes and socket errors that mean "the database is not reachable right now". */
+function isUnavailable(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: string; message?: string };
+  if (code && /^(08|53|57P)/.test(code)) return true;
+  if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout/i.test(message ?? '');
+}
+
+const rethrow = (err: unknown): never => {
+  throw isUnavailable(err) ? new StoreUnavailableError('database', { cause: err }) : err;
+};
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS chatkit_schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM chatkit_schema_migrations');
+    const current = rows[0]?.version ?? 0;
+    if (current > MIGRATIONS.length)
+      throw new Error(`The ChatKit database has schema version ${current}, newer than this server knows (${MIGRATIONS.length}).`);
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      await client.query(MIGRATIONS[version]!);
+      await client.query('INSERT INTO chatkit_schema_migrations (version) VALUES ($1)', [version + 1]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+interface Row {
+  seq: string;
+  data: string;
+}
+
+const parse = <T>(rows: Row[]): T[] => rows.map((row) => JSON.parse(row.data) as T);
+
+/** Opens the pool and brings the schema up to date; throws (naming the problem) when that cannot be done. */
+export async function openPostgresThreadStore({
+  url,
+  logger,
+  maxConnections = 10,
+  connectTimeoutMs = 5_000,
+  statementTimeoutMs = 10_000,
+}: PostgresThreadStoreOptions): Promise<ThreadStore> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: maxConnections,
+    connectionTimeoutMillis: connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 1_000,
+    application_name: 'chat-kit-widget',
+  });
+  // An idle connection that dies (database restarted) is reported here; without a listener it would crash the process.
+  pool.on('error', (err) => logger.warn({ component: 'postgres', err: { name: err.name, message: err.message } }, 'PostgreSQL connection lost'));
+  try {
+    await migrate(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+
+  const query = async <R extends pg.QueryResultRow = Row>(text: string, params: unknown[]) => {
+    try {
+      return await pool.query<R>(text, params);
+    } catch (err) {
+      return rethrow(err);
+    }
+  };
+  /** Runs `work` on one connection in one transaction: all of it is stored, or none. */
+  const transaction = async (work: (client: pg.PoolClient) => Promise<void>) => {
+    const client = await pool.connect().catch(rethrow);
+    try {
+      await client.query('BEGIN');
+      await work(client);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      rethrow(err);
+    } finally {
+      client.release();
+    }
+  };
+  const seqOf = async (table: 'chatkit_threads' | 'chatkit_items', where: string, params: unknown[]) => {
+    const { rows } = await query(`SELECT seq FROM ${table} WHERE ${where}`, params);
+    if (!rows[0]) throw new UnknownCursorError();
+    return rows[0].seq;
+  };
+  const page = (order: 'asc' | 'desc') => (order === 'asc' ? { op: '>', dir: 'ASC' } : { op: '<', dir: 'DESC' });
+  // PostgreSQL's bigint upper bound: "before everything" for a descending page.
+  const start = (order: 'asc' | 'desc') => (order === 'asc' ? '0' : '9223372036854775807');
+  const insertItem = 'INSERT INTO chatkit_items (id, thread_id, user_id, data) VALUES ($1, $2, $3, $4)';
+
+  return {
+    kind: 'postgres',
+    async createThread(userId, thread) {
+      await query('INSERT INTO chatkit_threads (id, user_id, data) VALUES ($1, $2, $3)', [thread.id, userId, JSON.stringify(thread)]);
+    },
+    async getThread(userId, threadId) {
+      const { rows } = await query('SELECT seq, data FROM chatkit_threads WHERE id = $1 AND user_id = $2', [threadId, userId]);
+      return parse<ThreadMetadata>(rows)[0];
+    },
+    async updateThread(userId, thread) {
+      const result = await query('UPDATE chatkit_threads SET data = $1 WHERE id = $2 AND user_id = $3', [JSON.stringify(thread), thread.id, userId]);
+      return (result.rowCount ?? 0) > 0;
+    },
+    async deleteThread(userId, threadId) {
+      const result = await query('DELETE FROM chatkit_threads WHERE id = $1 AND user_id = $2', [threadId, userId]);
+      return (result.rowCount ?? 0) > 0;
+    },
+    async listThreads(userId, { limit, order, after }): Promise<Page<ThreadMetadata>> {
+      const from = after ? await seqOf('chatkit_threads', 'id = $1 AND user_id = $2', [after, userId]) : start(order);
+      const { op, dir } = page(order);
+      const { rows } = await query(
+        `SELECT seq, data FROM chatkit_threads WHERE user_id = $1 AND seq ${op} $2 ORDER BY seq ${dir} LIMIT $3`,
+        [userId, from, limit + 1],
+      );
+      return toPage(parse<ThreadMetadata>(rows), limit, 'when_more');
+    },
+    async countThreads(userId) {
+      const { rows } = await query<{ n: string }>('SELECT count(*) AS n FROM chatkit_threads WHERE user_id = $1', [userId]);
+      return Number(rows[0]!.n);
+    },
+    async addItem(userId, item) {
+      await query(insertItem, [item.id, item.thread_id, userId, JSON.stringify(item)]);
+    },
+    async addItems(userId, items) {
+      await transaction(async (client) => {
+        for (const item of items) await client.query(insertItem, [item.id, item.thread_id, userId, JSON.stringify(item)]);
+      });
+    },
+    async saveItem(userId, item) {
+      await query('UPDATE chatkit_items SET data = $1 WHERE id = $2 AND thread_id = $3 AND user_id = $4', [
+        JSON.stringify(item),
+        item.id,
+        item.thread_id,
+        userId,
+      ]);
+    },
+    async deleteItems(userId, threadId, itemIds) {
+      await query('DELETE FROM chatkit_items WHERE id = ANY($1::text[]) AND thread_id = $2 AND user_id = $3', [itemIds, threadId, userId]);
+    },
+    async getItem(userId, threadId, itemId) {
+      const { rows } = await query('SELECT seq, data FROM chatkit_items WHERE id = $1 AND thread_id = $2 AND user_id = $3', [itemId, threadId, userId]);
+      return parse<ThreadItem>(rows)[0];
+    },
+    async listItems(userId, threadId, { limit, order, after }): Promise<Page<ThreadItem>> {
+      const from = after ? await seqOf('chatkit_items', 'id = $1 AND thread_id = $2 AND user_id = $3', [after, threadId, userId]) : start(order);
+      const { op, dir } = page(order);
+      const { rows } = await query(
+        `SELECT seq, data FROM chatkit_items WHERE thread_id = $1 AND user_id = $2 AND seq ${op} $3 ORDER BY seq ${dir} LIMIT $4`,
+        [threadId, userId, from, limit + 1],
+      );
+      return toPage(parse<ThreadItem>(rows), limit, 'always');
+    },
+    async countItems(userId, threadId) {
+      const { rows } = await query<{ n: string }>('SELECT count(*) AS n FROM chatkit_items WHERE thread_id = $1 AND user_id = $2', [threadId, userId]);
+      return Number(rows[0]!.n);
+    },
+    async addFeedback(userId, threadId, itemIds, kind) {
+      await query(
+        `INSERT INTO chatkit_feedback (item_id, kind, created_at)
+         SELECT id, $1, now() FROM chatkit_items WHERE id = ANY($2::text[]) AND thread_id = $3 AND user_id = $4
+         ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind, created_at = excluded.created_at`,
+        [kind, itemIds, threadId, userId],
+      );
+    },
+    async savePendingApproval(userId, approval) {
+      await query('INSERT INTO chatkit_pending_approvals (id, thread_id, user_id, data) VALUES ($1, $2, $3, $4)', [
+        approval.id,
+        approval.threadId,
+        userId,
+        JSON.stringify(approval),
+      ]);
+    },
+    async takePendingApproval(userId, threadId, approvalId) {
+      // One statement, so two answers racing for the same approval (on any instances) cannot both get it.
+      const { rows } = await query<{ data: string }>(
+        'DELETE FROM chatkit_pending_approvals WHERE id = $1 AND thread_id = $2 AND user_id = $3 RETURNING data',
+        [approvalId, threadId, userId],
+      );
+      return rows[0] ? (JSON.parse(rows[0].data) as PendingApproval) : undefined;
+    },
+    async ping() {
+      const { rows } = await query<{ ok: number }>('SELECT 1 AS ok', []);
+      return rows[0]?.ok === 1;
+    },
+    async close() {
+      await pool.end().catch(() => undefined);
+    },
+  };
+}

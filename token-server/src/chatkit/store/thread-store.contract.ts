@@ -1,0 +1,204 @@
+/**
+ * The contract every `ThreadStore` keeps, as one test suite run against each (SQLite in memory and on disk,
+ * PostgreSQL): what the handlers rely on, asserted through the interface only. To cover a new method (e.g.
+ * approvals), add a `describe` block here; every implementation then has to pass it.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { AssistantMessageItem, ThreadMetadata } from '../protocol/types.js';
+import { UnknownCursorError, allItems, type PendingApproval, type ThreadStore } from './thread-store.js';
+
+export interface ThreadStoreUnderTest {
+  name: string;
+  open(): Promise<ThreadStore>;
+}
+
+const user = () => `user_${randomUUID()}`;
+const newThread = (title?: string): ThreadMetadata => ({
+  id: `thr_${randomUUID()}`,
+  title,
+  created_at: new Date().toISOString(),
+  status: { type: 'active' },
+  metadata: {},
+});
+const message = (threadId: string, text: string): AssistantMessageItem => ({
+  id: `msg_${randomUUID()}`,
+  thread_id: threadId,
+  created_at: new Date().toISOString(),
+  type: 'assistant_message',
+  content: [{ type: 'output_text', text, annotations: [] }],
+});
+const texts = (items: { content?: unknown }[]) => items.map((item) => (item as AssistantMessageItem).content[0]!.text);
+
+export function threadStoreContract(impl: ThreadStoreUnderTest): void {
+  describe(`the ${impl.name} thread store keeps the thread-store contract`, () => {
+    let store: ThreadStore;
+    before(async () => {
+      store = await impl.open();
+    });
+    after(() => store.close());
+
+    test('it answers a ping', async () => {
+      assert.equal(await store.ping(), true);
+    });
+
+    describe('threads', () => {
+      test('a thread is read back exactly as stored, unicode and all, and only by its owner', async () => {
+        const owner = user();
+        const thread = { ...newThread('Grüße 🙂 "quoted" \\ back'), metadata: { nested: { list: [1, 'two', null] } } };
+        await store.createThread(owner, thread);
+        assert.deepEqual(await store.getThread(owner, thread.id), thread);
+        const stranger = user();
+        assert.equal(await store.getThread(stranger, thread.id), undefined);
+        assert.equal(await store.updateThread(stranger, { ...thread, title: 'stolen' }), false);
+        assert.equal(await store.deleteThread(stranger, thread.id), false);
+        assert.equal((await store.getThread(owner, thread.id))?.title, thread.title);
+      });
+
+      test('an update replaces the stored thread; a delete removes it with its items', async () => {
+        const owner = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        assert.equal(await store.updateThread(owner, { ...thread, title: 'Renamed' }), true);
+        assert.equal((await store.getThread(owner, thread.id))?.title, 'Renamed');
+        const item = message(thread.id, 'bye');
+        await store.addItem(owner, item);
+        assert.equal(await store.deleteThread(owner, thread.id), true);
+        assert.equal(await store.getThread(owner, thread.id), undefined);
+        assert.equal(await store.getItem(owner, thread.id, item.id), undefined);
+        assert.equal(await store.countItems(owner, thread.id), 0);
+      });
+
+      test('threads are listed per user in both orders, page by page, with a cursor only while there is more', async () => {
+        const owner = user();
+        const threads = [newThread('a'), newThread('b'), newThread('c')];
+        for (const thread of threads) await store.createThread(owner, thread);
+        await store.createThread(user(), newThread('someone else'));
+        assert.equal(await store.countThreads(owner), 3);
+
+        const first = await store.listThreads(owner, { limit: 2, order: 'desc' });
+        assert.deepEqual(first.data.map((t) => t.title), ['c', 'b']);
+        assert.equal(first.has_more, true);
+        assert.equal(first.after, threads[1]!.id);
+        const second = await store.listThreads(owner, { limit: 2, order: 'desc', after: first.after });
+        assert.deepEqual(second, { data: [threads[0]], has_more: false });
+        assert.deepEqual((await store.listThreads(owner, { limit: 10, order: 'asc' })).data.map((t) => t.title), ['a', 'b', 'c']);
+      });
+
+      test('a cursor that names no thread of this user is refused', async () => {
+        const owner = user();
+        const foreign = newThread();
+        await store.createThread(user(), foreign);
+        await assert.rejects(store.listThreads(owner, { limit: 5, order: 'desc', after: foreign.id }), UnknownCursorError);
+      });
+    });
+
+    describe('items', () => {
+      test('items are kept in order, paged both ways, and an item page always names its last item', async () => {
+        const owner = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        for (const text of ['one', 'two', 'three']) await store.addItem(owner, message(thread.id, text));
+        assert.equal(await store.countItems(owner, thread.id), 3);
+
+        const first = await store.listItems(owner, thread.id, { limit: 2, order: 'asc' });
+        assert.deepEqual(texts(first.data), ['one', 'two']);
+        assert.equal(first.has_more, true);
+        assert.equal(first.after, first.data[1]!.id);
+        const rest = await store.listItems(owner, thread.id, { limit: 2, order: 'asc', after: first.after });
+        assert.deepEqual(texts(rest.data), ['three']);
+        assert.deepEqual([rest.has_more, rest.after], [false, rest.data[0]!.id]);
+        assert.deepEqual(texts((await store.listItems(owner, thread.id, { limit: 5, order: 'desc' })).data), ['three', 'two', 'one']);
+        assert.deepEqual(await store.listItems(owner, newThread().id, { limit: 5, order: 'asc' }), { data: [], has_more: false });
+        await assert.rejects(store.listItems(owner, thread.id, { limit: 5, order: 'asc', after: 'msg_unknown' }), UnknownCursorError);
+      });
+
+      test('an item is replaced by saving it, and deleted by id; other users cannot touch it', async () => {
+        const owner = user();
+        const stranger = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        const item = message(thread.id, 'draft');
+        await store.addItem(owner, item);
+        await store.saveItem(owner, { ...item, content: [{ type: 'output_text', text: 'final', annotations: [] }] });
+        await store.saveItem(stranger, { ...item, content: [{ type: 'output_text', text: 'overwritten', annotations: [] }] });
+        await store.deleteItems(stranger, thread.id, [item.id]);
+        assert.equal(await store.getItem(stranger, thread.id, item.id), undefined);
+        assert.deepEqual(texts([(await store.getItem(owner, thread.id, item.id))!]), ['final']);
+        await store.deleteItems(owner, thread.id, [item.id, 'msg_not_there']);
+        assert.equal(await store.getItem(owner, thread.id, item.id), undefined);
+      });
+
+      test('several items added together are stored all, or (when one fails) none', async () => {
+        const owner = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        const [a, b] = [message(thread.id, 'partial'), message(thread.id, 'note')];
+        await store.addItems(owner, [a, b]);
+        assert.deepEqual(texts(await allItems(store, owner, thread.id)), ['partial', 'note']);
+        const c = message(thread.id, 'never');
+        await assert.rejects(store.addItems(owner, [c, a]), 'a duplicate id fails the whole batch');
+        assert.equal(await store.getItem(owner, thread.id, c.id), undefined);
+        assert.equal(await store.countItems(owner, thread.id), 2);
+      });
+
+      test('feedback on own items is accepted, and on items that are not this user\'s is ignored', async () => {
+        const owner = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        const item = message(thread.id, 'rate me');
+        await store.addItem(owner, item);
+        await store.addFeedback(owner, thread.id, [item.id], 'positive');
+        await store.addFeedback(owner, thread.id, [item.id], 'negative');
+        await store.addFeedback(user(), thread.id, [item.id, 'msg_unknown'], 'negative');
+        assert.ok(await store.getItem(owner, thread.id, item.id), 'the item is untouched');
+      });
+    });
+
+    describe('pending approvals', () => {
+      const approval = (threadId: string): PendingApproval => ({
+        id: `apr_${randomUUID()}`,
+        threadId,
+        widgetItemId: `wdg_${randomUUID()}`,
+        runState: JSON.stringify({ state: 'paused', note: 'ünïcode 🙂' }),
+        requests: [{ toolName: 'delete_todo', arguments: '{"id":1}' }],
+        createdAt: new Date().toISOString(),
+      });
+
+      test('an approval is taken once, as stored, by its own user and thread only', async () => {
+        const owner = user();
+        const thread = newThread();
+        const otherThread = newThread();
+        await store.createThread(owner, thread);
+        await store.createThread(owner, otherThread);
+        const pending = approval(thread.id);
+        await store.savePendingApproval(owner, pending);
+        assert.equal(await store.takePendingApproval(user(), thread.id, pending.id), undefined, 'another user');
+        assert.equal(await store.takePendingApproval(owner, otherThread.id, pending.id), undefined, 'another thread');
+        assert.deepEqual(await store.takePendingApproval(owner, thread.id, pending.id), pending);
+        assert.equal(await store.takePendingApproval(owner, thread.id, pending.id), undefined, 'a decision counts once');
+      });
+
+      test('of many concurrent takes of one approval exactly one gets it', async () => {
+        const owner = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        const pending = approval(thread.id);
+        await store.savePendingApproval(owner, pending);
+        const takes = await Promise.all(Array.from({ length: 10 }, () => store.takePendingApproval(owner, thread.id, pending.id)));
+        assert.equal(takes.filter(Boolean).length, 1);
+      });
+
+      test('deleting the thread deletes its pending approvals', async () => {
+        const owner = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        const pending = approval(thread.id);
+        await store.savePendingApproval(owner, pending);
+        await store.deleteThread(owner, thread.id);
+        assert.equal(await store.takePendingApproval(owner, thread.id, pending.id), undefined);
+      });
+    });
+  });
+}
