@@ -17,6 +17,7 @@ import { createUserTokenVerifier } from './auth/user-tokens.js';
 import { createVisitorTokens } from './auth/visitor-tokens.js';
 import { loadAgentModule } from './chatkit/agent/agent-source.js';
 import { createChatKitBackend, type AgentSource } from './chatkit/index.js';
+import { openPostgresThreadStore } from './chatkit/store/postgres-thread-store.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, hostedEnabled, modelEnabled, type Config } from './config.js';
 import { healthRoutes, type Feature } from './health/routes.js';
@@ -35,6 +36,7 @@ import { createMetrics, type MetricsRegistry } from './metrics/metrics.js';
 import { metricsApp, metricsRoutes } from './metrics/routes.js';
 import { PUBLIC_ACCESS_PATH, publicAccessRoutes } from './public-access/routes.js';
 import { createMemoryStores } from './stores/memory-store.js';
+import { createRedisStores } from './stores/redis-store.js';
 import type { Stores } from './stores/store.js';
 import { widgetFileRoutes } from './widget-files/routes.js';
 
@@ -85,7 +87,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const clock = deps.clock ?? systemClock;
   const metrics = createMetrics({ processDefaults: Boolean(config.metrics) });
   const logger = createLogger(config.logLevel, { destination: deps.logDestination, onDroppedLine: () => metrics.logLineDropped() });
-  const stores = deps.stores ?? createMemoryStores({ clock });
+  // REDIS_URL and DATABASE_URL make state shared, so several instances behave as one (README "Going to production").
+  const stores =
+    deps.stores ??
+    (config.redisUrl
+      ? await createRedisStores({ url: config.redisUrl, logger, replyLockTtlMs: config.replyLockTtlMs })
+      : createMemoryStores({ clock }));
+  const threadStore = config.databaseUrl ? await openPostgresThreadStore({ url: config.databaseUrl, logger, clock }) : undefined;
   const { limits } = config;
 
   const userTokens = config.userAuth && createUserTokenVerifier(config.userAuth, { fetch: deps.fetch ?? fetch, clock, logger });
@@ -119,8 +127,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const chatkitBackend = createChatKitBackend({
     authenticate,
     rateLimits: stores.rateLimits,
+    replyLocks: stores.replyLocks,
     logger,
     metrics,
+    threadStore,
     databasePath: deps.chatkitDatabasePath ?? join(config.dataDir, 'chatkit.sqlite'),
     limits: config.chatkit.limits,
     clientAddress: (req) => clientAddress(req, limits.ipv6PrefixBits),
@@ -142,7 +152,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   });
   if (config.production && !config.publicUrl)
     logger.warn('PUBLIC_URL is not set: the URLs this server hands out are built from each request\'s Host header; set PUBLIC_URL.');
-  if (config.redisUrl) logger.warn('REDIS_URL is set, but this build keeps bindings and rate limits in memory (one instance only).');
 
   const app = express();
   app.disable('x-powered-by');
@@ -244,7 +253,8 @@ export function describeFeatures(config: Config): Record<string, Feature> {
       config.chatkit.agent.mcpServers.length > 0 || config.chatkit.agent.hostedTools.length > 0 || Boolean(config.chatkit.agent.modulePath),
       'set CHATKIT_MCP_SERVERS, CHATKIT_HOSTED_TOOLS or CHATKIT_AGENT_MODULE',
     ),
-    shared_store: feature(false, 'not available in this build: bindings and rate limits live in memory'),
+    shared_store: feature(Boolean(config.redisUrl), 'set REDIS_URL (and one SIGNING_KEY for all) to run several instances'),
+    shared_database: feature(Boolean(config.databaseUrl), 'set DATABASE_URL to keep threads in PostgreSQL'),
     metrics: feature(Boolean(config.metrics), 'set METRICS_TOKEN, or METRICS_PORT (and METRICS_HOST) for a listener of its own'),
   };
 }

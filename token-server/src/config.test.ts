@@ -106,6 +106,9 @@ describe('configuration', () => {
     ['METRICS_TOKEN', { METRICS_TOKEN: 'short-token' }],
     ['METRICS_PORT', { METRICS_PORT: '99999' }],
     ['METRICS_HOST', { METRICS_HOST: '127.0.0.1' }],
+    ['SIGNING_KEY', { REDIS_URL: 'redis://cache.test:6379' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://db.test/chat' }],
+    ['CHATKIT_REPLY_LOCK_SECONDS', { CHATKIT_REPLY_LOCK_SECONDS: '1' }],
   ];
   for (const [name, env] of bad) {
     test(`a bad ${name} stops the start with one line naming it`, () => {
@@ -114,6 +117,12 @@ describe('configuration', () => {
       assert.ok(!message.includes('\n'), 'one line');
     });
   }
+
+  test('several instances: DATABASE_URL and REDIS_URL (with the shared SIGNING_KEY) are read, and the reply claim lasts 15 s unless set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://chat@db.test/chat', REDIS_URL: 'redis://cache.test:6379', SIGNING_KEY: 'k'.repeat(32) });
+    assert.deepEqual([config.databaseUrl, config.redisUrl, config.replyLockTtlMs], ['postgres://chat@db.test/chat', 'redis://cache.test:6379', 15_000]);
+    assert.equal(loadConfig({ CHATKIT_REPLY_LOCK_SECONDS: '30' }).replyLockTtlMs, 30_000);
+  });
 
   test('error lines never repeat a secret value', () => {
     const secret = 'short-secret-canary';
@@ -159,7 +168,8 @@ describe('configuration', () => {
       'CHATKIT_TOOL_OUTPUT_MAX_CHARS', 'SIGNING_KEY', 'DATA_DIR', 'REDIS_URL', 'LOG_LEVEL', 'NODE_ENV', 'RATE_LIMIT_API_PER_IP', 'RATE_LIMIT_PER_USER',
       'RATE_LIMIT_PUBLIC_PER_IP', 'RATE_LIMIT_PER_KEY', 'RATE_LIMIT_PUBLIC_PER_VISITOR', 'RATE_LIMIT_IPV6_PREFIX', 'RATE_LIMIT_VISITOR_REPLIES',
       'RATE_LIMIT_VISITOR_REPLIES_PER_IP', 'CHATKIT_QUOTA_THREADS', 'CHATKIT_QUOTA_ITEMS', 'CHATKIT_QUOTA_BYTES', 'VISITOR_RETENTION_DAYS',
-      'DEMO_ALLOW_REMOTE_SIGN_IN', 'SHUTDOWN_TIMEOUT_MS', 'METRICS_TOKEN', 'METRICS_HOST', 'METRICS_PORT'];
+      'DEMO_ALLOW_REMOTE_SIGN_IN', 'SHUTDOWN_TIMEOUT_MS', 'METRICS_TOKEN', 'METRICS_HOST', 'METRICS_PORT', 'DATABASE_URL',
+      'CHATKIT_REPLY_LOCK_SECONDS'];
     for (const name of names) {
       assert.ok(name in env, `${name} is missing from .env.example`);
       assert.match(text, new RegExp(`# [^\\n]+\\n${name}=`), `${name} has a comment line above it`);

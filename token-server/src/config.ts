@@ -68,12 +68,17 @@ export interface Config {
   production: boolean;
   /** Publishable keys with their allowed origins; empty when public access is off. */
   publicKeys: PublicKeyEntry[];
+  /** Shared store for several instances; absent means in-memory (one instance). */
   redisUrl?: string;
   /** How long a shutdown may take before the process exits regardless (`SHUTDOWN_TIMEOUT_MS`). */
   shutdownTimeoutMs: number;
   /** `GET /metrics`; absent when neither `METRICS_TOKEN` nor `METRICS_PORT` is set. */
   metrics?: MetricsConfig;
-  /** Request limits; not environment variables, but tests and embedders may tighten them. */
+  /** PostgreSQL for threads; absent means the embedded SQLite file in `dataDir`. */
+  databaseUrl?: string;
+  /** How long a reply's claim on its thread outlives a dead instance (`CHATKIT_REPLY_LOCK_SECONDS`). */
+  replyLockTtlMs: number;
+  /** Request limits: the per-minute rate limits come from the `RATE_LIMIT_*` variables; tests may tighten any. */
   limits: Limits;
 }
 
@@ -290,7 +295,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const publicUrl = parse(env, 'PUBLIC_URL', httpUrl('the base URL browsers reach this server at').optional());
   const modelApi = parse(env, 'CHATKIT_MODEL_API', z.enum(['responses', 'chat_completions'], 'must be responses or chat_completions.').optional()) ?? 'responses';
-  return {
+  const config: Config = {
     host: value(env, 'HOST') ?? '127.0.0.1',
     port: parse(env, 'PORT', integer(0, 65535, 8787)),
     publicUrl,
@@ -340,6 +345,15 @@ export function loadConfig(env: Env = process.env): Config {
     },
     production: value(env, 'NODE_ENV') === 'production',
     publicKeys,
+    databaseUrl: parse(
+      env,
+      'DATABASE_URL',
+      z
+        .string()
+        .refine((s) => URL.canParse(s) && /^postgres(ql)?:$/.test(new URL(s).protocol), 'must be a postgres:// or postgresql:// URL.')
+        .optional(),
+    ),
+    replyLockTtlMs: parse(env, 'CHATKIT_REPLY_LOCK_SECONDS', integer(2, 600, 15)) * 1000,
     redisUrl: parse(
       env,
       'REDIS_URL',
@@ -352,6 +366,10 @@ export function loadConfig(env: Env = process.env): Config {
     metrics: readMetrics(env),
     limits: readLimits(env),
   };
+  // Several instances must sign with one key, or a visitor token from one is a stranger's on the next.
+  if (config.redisUrl && !config.signingKey)
+    throw new ConfigError('SIGNING_KEY', 'must be set when REDIS_URL is set: every instance signs visitor and access tokens with the same key.');
+  return config;
 }
 
 /** Hosted sessions need both the API key and a workflow. */

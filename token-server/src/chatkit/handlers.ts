@@ -4,6 +4,7 @@
  */
 import { HttpError } from '../http/errors.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { ReplyLockStore } from '../stores/store.js';
 import { newId, now } from './ids.js';
 import { DEFAULT_PAGE_SIZE, type ChatKitLimits } from './limits.js';
 import type { JsonRequest, StreamingRequest } from './protocol/parse-request.js';
@@ -23,14 +24,13 @@ const threadBusy = () => new HttpError(409, 'thread_busy', 'This thread is answe
 const notSupported = (code: string, what: string) => new HttpError(501, code, `${what} are not supported by this server.`);
 
 export class ChatKitHandlers {
-  /** Threads with a reply in progress in this process: a second concurrent reply would interleave. */
-  private readonly replying = new Set<string>();
-
   constructor(
     private readonly store: ThreadStore,
     private readonly runner: ReplyRunner,
     private readonly limits: ChatKitLimits,
     private readonly metrics: Metrics,
+    /** One reply at a time per thread (a second concurrent reply would interleave), across instances when shared. */
+    private readonly replyLocks: ReplyLockStore,
   ) {}
 
   async json(userId: string, request: JsonRequest): Promise<unknown> {
@@ -63,8 +63,13 @@ export class ChatKitHandlers {
       }
       case 'threads.delete': {
         const thread = await this.ownThread(userId, request.params.thread_id);
-        if (this.replying.has(thread.id)) throw threadBusy();
-        await this.store.deleteThread(userId, thread.id);
+        const claim = await this.replyLocks.acquire(thread.id);
+        if (!claim) throw threadBusy();
+        try {
+          await this.store.deleteThread(userId, thread.id);
+        } finally {
+          await claim.release();
+        }
         return {};
       }
       case 'threads.sync_custom_action':
@@ -86,7 +91,9 @@ export class ChatKitHandlers {
           const thread: ThreadMetadata = { id: newId('thread'), created_at: now(), status: { type: 'active' }, metadata: {} };
           await this.store.createThread(userId, thread);
           sink.send({ type: 'thread.created', thread: toThreadResponse(thread) });
-          const reply = this.locked(thread.id, () => this.addMessageAndReply(userId, thread, request.params.input, sink, clientGone));
+          const reply = await this.locked(thread.id, (claimedSink, stopped) =>
+            this.addMessageAndReply(userId, thread, request.params.input, claimedSink, stopped),
+          );
           await reply(sink, clientGone);
         };
       }
@@ -159,17 +166,34 @@ export class ChatKitHandlers {
     await this.runner.run({ userId, thread, sink, clientGone });
   }
 
-  /** Claims the thread for one reply now (409 when taken); the claim ends when the returned run finishes. */
-  private locked(threadId: string, run: StreamRun): StreamRun {
-    if (this.replying.has(threadId)) throw threadBusy();
-    this.replying.add(threadId);
+  /**
+   * Claims the thread for one reply now (409 when taken); the claim ends when the returned run finishes. The run's
+   * `clientGone` also fires when a stop is requested for the thread on any instance (`stop()`).
+   */
+  private async locked(threadId: string, run: StreamRun): Promise<StreamRun> {
+    const claim = await this.replyLocks.acquire(threadId);
+    if (!claim) throw threadBusy();
     return async (sink, clientGone) => {
+      const stop = new AbortController();
+      const abort = () => stop.abort();
+      for (const signal of [clientGone, claim.stopped]) {
+        if (signal.aborted) abort();
+        else signal.addEventListener('abort', abort, { once: true });
+      }
       try {
-        await run(sink, clientGone);
+        await run(sink, stop.signal);
       } finally {
-        this.replying.delete(threadId);
+        clientGone.removeEventListener('abort', abort);
+        claim.stopped.removeEventListener('abort', abort);
+        await claim.release();
       }
     };
+  }
+
+  /** Stops the reply running in this user's thread, wherever it runs; false when none was running. */
+  async stop(userId: string, threadId: string): Promise<boolean> {
+    const thread = await this.ownThread(userId, threadId);
+    return this.replyLocks.requestStop(thread.id);
   }
 
   private async ownThread(userId: string, threadId: string): Promise<ThreadMetadata> {

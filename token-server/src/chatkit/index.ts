@@ -1,7 +1,7 @@
 /**
  * The ChatKit custom backend: `POST /api/chatkit` speaking ChatKit's server protocol per user, with threads in
- * SQLite and replies from an agent (the Agents SDK on an OpenAI-compatible model, with MCP servers, hosted tools
- * and the page's client tools). The token server mounts `router` at its root.
+ * SQLite (or a `ThreadStore` given, e.g. PostgreSQL) and replies from an agent (the Agents SDK on an OpenAI-compatible
+ * model, with MCP servers, hosted tools and the page's client tools). The token server mounts `router` at its root.
  */
 import type express from 'express';
 import type { Logger } from 'pino';
@@ -10,7 +10,8 @@ import type { ServerKeys } from '../auth/server-keys.js';
 import { systemClock, type Clock } from '../clock.js';
 import { clientAddress } from '../http/rate-limit.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
-import type { RateLimitStore } from '../stores/store.js';
+import { memoryReplyLocks } from '../stores/memory-store.js';
+import type { RateLimitStore, ReplyLockStore } from '../stores/store.js';
 import { DEFAULT_AGENT_CONFIG, type AgentConfig, type ClientToolDefinition, type ModelSettings } from './agent/agent-config.js';
 import { AgentRuntime } from './agent/agent-runtime.js';
 import type { AgentSource } from './agent/agent-source.js';
@@ -21,6 +22,7 @@ import type { McpStatus } from './mcp/mcp-connection.js';
 import { ReplyRunner } from './reply/reply-runner.js';
 import { createChatKitRouter } from './router.js';
 import { openSqliteThreadStore } from './store/sqlite-thread-store.js';
+import type { ThreadStore } from './store/thread-store.js';
 import { startVisitorRetention } from './visitor-retention.js';
 
 export type { AgentConfig, ClientToolDefinition, HostedToolConfig, ModelSettings } from './agent/agent-config.js';
@@ -33,8 +35,12 @@ export interface ChatKitBackendOptions {
   authenticate: Authenticate;
   rateLimits: RateLimitStore;
   logger: Logger;
+  /** Where threads live; the backend closes it. Default: SQLite at `databasePath`. */
+  threadStore?: ThreadStore;
   /** SQLite file (e.g. `${DATA_DIR}/chatkit.sqlite`), created on first start; `:memory:` for tests. */
-  databasePath: string;
+  databasePath?: string;
+  /** One reply at a time per thread, and stop requests; shared (Redis) for several instances. Default: this process. */
+  replyLocks?: ReplyLockStore;
   /** Null when CHATKIT_MODEL / OPENAI_API_KEY are not set: replies then explain what to set. */
   model: ModelSettings | null;
   /** Tools, MCP servers and their bounds; none by default. */
@@ -74,7 +80,8 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
   const logger = options.logger.child({ component: 'chatkit' });
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createMetrics();
-  const store = openSqliteThreadStore(options.databasePath, { clock });
+  const store = options.threadStore ?? openSqliteThreadStore(options.databasePath ?? ':memory:', { clock });
+  const replyLocks = options.replyLocks ?? memoryReplyLocks();
   const forwardsUsers = agentConfig.mcpServers.some((server) => server.transport === 'http' && server.forwardUser);
   if (forwardsUsers && !(options.serverKeys && options.publicUrl))
     throw new Error('An MCP server with forward_user needs the server keys and PUBLIC_URL (the issuer of the tokens it receives).');
@@ -100,7 +107,7 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
       })
     : null;
   const runner = new ReplyRunner({ store, agents, limits, logger, metrics });
-  const handlers = new ChatKitHandlers(store, runner, limits, metrics);
+  const handlers = new ChatKitHandlers(store, runner, limits, metrics, replyLocks);
   const retention = startVisitorRetention({ store, retentionDays: options.visitorRetentionDays ?? 30, clock, logger });
   const shutdown = new AbortController();
   return {

@@ -1,11 +1,17 @@
 /**
  * `POST /api/chatkit`: authenticate (401 before any work), rate-limit per user, read and validate the body, then
  * answer JSON or a ChatKit event stream. Every failure before the stream starts is the uniform JSON error.
+ *
+ * `POST /api/chatkit/stop` `{ "thread_id" }` (same authentication and limits): stops the reply running in one of the
+ * caller's threads on whichever instance runs it, as the client closing its stream would; answers `{ stopped }`.
+ * ChatKit's own stop button closes the stream; this is for a stop that cannot reach the instance holding it.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Authenticate, Principal } from '../auth/principal.js';
 import { HttpError, jsonErrorHandler } from '../http/errors.js';
+import { parseBody } from '../http/validate.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { RateLimitStore } from '../stores/store.js';
 import type { ChatKitHandlers } from './handlers.js';
@@ -15,6 +21,9 @@ import { openEventStream } from './protocol/sse.js';
 import { SHUTDOWN_REASON } from './reply/reply-runner.js';
 
 export const CHATKIT_PATH = '/api/chatkit';
+export const STOP_PATH = `${CHATKIT_PATH}/stop`;
+
+const stopBody = z.object({ thread_id: z.string().min(1).max(200) }).strict();
 
 interface RouterDeps {
   authenticate: Authenticate;
@@ -95,12 +104,19 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
     sink.end();
   };
 
+  const stop = async (req: Request, res: Response<unknown, Locals>) => {
+    const { thread_id } = parseBody(stopBody, readJsonBody(req.body));
+    res.json({ stopped: await handlers.stop(res.locals.principal.userId, thread_id) });
+  };
+
+  const rawBody = express.raw({ type: () => true, limit: limits.maxBodyBytes });
+  router.post(STOP_PATH, authenticateRequest, rawBody, stop);
   router.post(
     CHATKIT_PATH,
     authenticateRequest,
     // Raw bytes with a size limit (skipped when an outer middleware already read the body); JSON parsing and
     // the depth check happen in `handle`, with this endpoint's error codes.
-    express.raw({ type: () => true, limit: limits.maxBodyBytes }),
+    rawBody,
     handle,
   );
   router.use(CHATKIT_PATH, jsonErrorHandler);

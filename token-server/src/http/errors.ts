@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type {} from 'pino-http';
+import { StoreUnavailableError } from '../stores/store.js';
 import { requestIdOf } from './request-id.js';
 
 /**
@@ -24,6 +25,10 @@ export function sendError(res: Response, error: HttpError): void {
   res.status(error.status).json({ error: { code: error.code, message: error.message, request_id: requestIdOf(res) } });
 }
 
+/** The answer while Redis or the database cannot be reached: fail closed, and say when to try again. */
+const storeUnavailable = () =>
+  new HttpError(503, 'store_unavailable', 'The server cannot reach its storage right now; try again shortly.', { 'Retry-After': '5' });
+
 /** Maps errors thrown by body parsing and handlers onto the uniform JSON shape; never HTML, never a stack. */
 export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (res.headersSent) {
@@ -31,6 +36,10 @@ export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return;
   }
   if (err instanceof HttpError) return sendError(res, err);
+  if (err instanceof StoreUnavailableError) {
+    req.log?.warn({ store: err.store }, 'store unavailable');
+    return sendError(res, storeUnavailable());
+  }
   const e = err as { type?: string; status?: number };
   // body-parser errors carry the raw body; only their type is used, so nothing of it reaches a log or the client.
   if (e.type === 'entity.too.large') return sendError(res, new HttpError(413, 'body_too_large', 'The request body is too large.'));

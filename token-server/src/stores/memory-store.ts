@@ -54,7 +54,7 @@ class ExpiringMap<V> {
 }
 
 /** Reply claims of this process: a claim lives until released (the process dying ends them all). */
-function memoryReplyLocks(): ReplyLockStore {
+export function memoryReplyLocks(): ReplyLockStore {
   const claims = new Map<string, { token: number; stop: AbortController }>();
   let lastToken = 0;
   return {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { AssistantMessageItem, ThreadMetadata } from '../protocol/types.js';
+import type { AssistantMessageItem, ThreadItem, ThreadMetadata } from '../protocol/types.js';
 import { UnknownCursorError, allItems, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 export interface ThreadStoreUnderTest {
@@ -29,7 +29,7 @@ const message = (threadId: string, text: string): AssistantMessageItem => ({
   type: 'assistant_message',
   content: [{ type: 'output_text', text, annotations: [] }],
 });
-const texts = (items: { content?: unknown }[]) => items.map((item) => (item as AssistantMessageItem).content[0]!.text);
+const texts = (items: ThreadItem[]) => items.map((item) => (item as AssistantMessageItem).content[0]!.text);
 
 export function threadStoreContract(impl: ThreadStoreUnderTest): void {
   describe(`the ${impl.name} thread store keeps the thread-store contract`, () => {
