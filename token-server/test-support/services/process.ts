@@ -51,11 +51,11 @@ export function spawnService(command: string, args: string[], options: SpawnOpti
   };
 }
 
-/** Calls `check` until it resolves true (errors count as "not yet"), at most `attempts` times 100 ms apart. */
-export async function waitFor(what: string, check: () => Promise<boolean>, attempts = 300): Promise<void> {
+/** Calls `check` until it resolves true (errors count as "not yet"), at most `attempts` times `intervalMs` apart. */
+export async function waitFor(what: string, check: () => Promise<boolean>, { attempts = 300, intervalMs = 100 } = {}): Promise<void> {
   for (let i = 0; i < attempts; i++) {
     if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`${what} did not happen in time`);
 }
