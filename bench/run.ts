@@ -11,6 +11,7 @@ import { enablePinning, killAllHosts, pinSelf } from './harness/hosts.js';
 import { removeDataDirs } from './harness/stack.js';
 import { agentSuite } from './suites/agent.js';
 import { backendSuite } from './suites/backend.js';
+import { instancesSuite } from './suites/instances.js';
 import { memorySuite } from './suites/memory.js';
 import { tokenServerSuite } from './suites/token-server.js';
 import { widgetSuite } from './suites/widget.js';
@@ -25,6 +26,7 @@ const suites: Record<SuiteName, Suite | undefined> = {
   agent: agentSuite,
   widget: widgetSuite,
   memory: memorySuite,
+  instances: instancesSuite,
 };
 
 async function main(): Promise<number> {

@@ -38,7 +38,8 @@ export function removeDataDirs(): void {
   dataDirs.clear();
 }
 
-export async function startTokenServer(mock: Host, name = 'token-server', nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<TokenServer> {
+/** `extraEnv` is added to (and overrides) the environment below; `cpu` is the core to pin it to. */
+export async function startTokenServer(mock: Host, name = 'token-server', nodeArgs: string[] = [], extraEnv: Record<string, string> = {}, cpu = 0): Promise<TokenServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ckw-bench-'));
   dataDirs.add(dataDir);
   const env: Record<string, string> = {
@@ -58,7 +59,7 @@ export async function startTokenServer(mock: Host, name = 'token-server', nodeAr
     LOG_LEVEL: 'info',
     ...extraEnv,
   };
-  const host = await startHost({ name, entry: 'bench/hosts/token-server.ts', cpu: 0, env, nodeArgs, discardStdout: true });
+  const host = await startHost({ name, entry: 'bench/hosts/token-server.ts', cpu, env, nodeArgs, discardStdout: true });
   return {
     ...host,
     stop: async () => {

@@ -27,18 +27,18 @@ const VOLUME_TIME_LIMIT_MS = 120_000;
 const PROFILE_ABOVE = 5;
 const PROFILED_REPLIES = 1_000;
 
-interface StreamRun {
+export interface StreamRun {
   timings: StreamTiming[];
   failures: number;
   firstFailure?: string;
 }
 
-interface Target {
+export interface Target {
   url: string;
   headers(index: number): Record<string, string>;
 }
 
-async function runStreams(target: Target, concurrency: number, count: number, timeLimitMs: number): Promise<StreamRun> {
+export async function runStreams(target: Target, concurrency: number, count: number, timeLimitMs: number): Promise<StreamRun> {
   const agent = streamingAgent(concurrency);
   const run: StreamRun = { timings: [], failures: 0 };
   try {
@@ -55,7 +55,7 @@ async function runStreams(target: Target, concurrency: number, count: number, ti
   return run;
 }
 
-function failureNote(run: StreamRun, wanted: number): string {
+export function failureNote(run: StreamRun, wanted: number): string {
   const done = run.timings.length + run.failures;
   const parts = [`${run.timings.length} replies`];
   if (done < wanted) parts.push(`stopped at the time limit (${wanted} wanted)`);

@@ -17,6 +17,8 @@ const BIN = '/usr/lib/postgresql/15/bin';
 export interface PostgresServer {
   /** URL of the `postgres` database (the superuser's, trust authentication on loopback). */
   url: string;
+  /** The postmaster's pid (its backends are its children); undefined while it is down. */
+  pid(): number | undefined;
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
   /** SIGKILL: the server dies as in a crash; `start()` recovers it from its WAL. */
@@ -78,6 +80,7 @@ export async function startPostgres(): Promise<PostgresServer> {
 
   return {
     url,
+    pid: () => service?.child.pid,
     async createDatabase(name) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();

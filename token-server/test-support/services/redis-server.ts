@@ -12,6 +12,8 @@ const REDIS_SERVER = '/usr/bin/redis-server';
 export interface RedisServer {
   url: string;
   port: number;
+  /** The server process (for CPU readings); undefined while it is down. */
+  pid(): number | undefined;
   /** Kills it (SIGKILL: nothing is saved) and starts an empty one on the same port. */
   restart(): Promise<void>;
   /** Kills it and leaves it down until `start()`. */
@@ -56,6 +58,7 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: () => service?.child.pid,
     start,
     kill,
     async restart() {

@@ -26,7 +26,9 @@ describe('the embedded SQLite store when its process is killed', () => {
       for (const line of lines) if (line.startsWith('committed ')) acknowledged.push(...line.slice('committed '.length).split(','));
     });
     try {
-      await waitFor('the writer to commit 2,000 items', async () => acknowledged.length >= 2_000, { attempts: 600 });
+      await waitFor('the writer to commit 2,000 items', async () => acknowledged.length >= 2_000, { attempts: 600 }).catch((err: Error) => {
+        throw new Error(`${err.message} (${acknowledged.length} so far): ${writer.output().slice(-2_000)}`);
+      });
     } finally {
       await writer.stop('SIGKILL');
     }
