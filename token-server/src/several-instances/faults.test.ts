@@ -7,11 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { CLUSTER_PUBLIC_KEY, CLUSTER_SITE_ORIGIN, chatkit, openChatKitStream, startCluster, type Cluster } from '../../test-support/cluster.js';
 import { waitFor } from '../../test-support/services/process.js';
 import { postJson } from '../../test-support/start-app.js';
+import { addMessage, createThread, threadIdOf } from '../chatkit/testing/harness.js';
 
-const userInput = (text: string) => ({ content: [{ type: 'input_text', text }], attachments: [], inference_options: {} });
-const createThread = (text: string) => ({ type: 'threads.create', params: { input: userInput(text) } });
-const addMessage = (threadId: string, text: string) => ({ type: 'threads.add_user_message', params: { thread_id: threadId, input: userInput(text) } });
-const threadIdOf = (events: { type: string; thread?: { id: string } }[]) => events.find((e) => e.type === 'thread.created')!.thread!.id;
 const textsOf = (items: { type: string; content: { text: string }[] }[]) => items.map((item) => `${item.type}:${item.content[0]?.text}`);
 
 describe('faults with several instances', () => {
@@ -28,10 +25,10 @@ describe('faults with several instances', () => {
     const token = await cluster.userToken('user_crash');
     const threadId = threadIdOf((await chatkit(C, token, createThread('Before the crash'))).events);
     cluster.model.enqueue({ deltas: ['never ', 'finished'], fault: 'hang' });
-    const stream = await openChatKitStream(C, token, addMessage(threadId, 'Answer slowly'));
     const hanging = cluster.model.hanging();
-    await stream.until('thread.item.updated');
+    const stream = await openChatKitStream(C, token, addMessage(threadId, 'Answer slowly'));
     await hanging;
+    await stream.until('thread.item.updated');
     await cluster.instances[2]!.kill();
     assert.equal(await stream.until('thread.item.done'), undefined, 'the client sees its stream cut');
 
