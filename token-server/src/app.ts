@@ -172,7 +172,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         ...(userTokens && { user_auth_keys: () => userTokens.ready() }),
       },
       // Reported, not required: chat works without a tool server, so one being down must not take the server out.
-      details: { mcp_servers: () => chatkitBackend.mcpStatus() },
+      details: {
+        mcp_servers: () => chatkitBackend.mcpStatus(),
+        backends: () => ({ store: stores.kind, chatkit_store: chatkitBackend.storeKind }),
+      },
     }),
   );
   app.use(jwksRoutes(serverKeys));

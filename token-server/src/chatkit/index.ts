@@ -71,6 +71,8 @@ export interface ChatKitBackend {
   mcpStatus(): McpStatus[];
   /** For shutdown: running replies stop, keep their partial answer and end with a retryable `error` event. */
   interruptReplies(): void;
+  /** Which database holds the threads (for /readyz). */
+  storeKind: ThreadStore['kind'];
   close(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
     ready: () => store.ping().catch(() => false),
     mcpStatus: () => mcp?.status() ?? [],
     interruptReplies: () => shutdown.abort(),
+    storeKind: store.kind,
     close: async () => {
       await mcp?.close();
       await retention.stop();

@@ -13,6 +13,7 @@ describe('health and readiness', () => {
       assert.equal(ready.status, 200);
       assert.equal(ready.body.ready, true);
       assert.deepEqual(ready.body.checks, { store: 'ok', chatkit_store: 'ok' });
+      assert.deepEqual(ready.body.backends, { store: 'memory', chatkit_store: 'sqlite' }, 'the embedded defaults');
       for (const [name, feature] of Object.entries(ready.body.features as Record<string, { on: boolean; enable?: string }>)) {
         assert.equal(feature.on, false, name);
         assert.ok(feature.enable, `${name} says how to turn it on`);

@@ -107,6 +107,7 @@ describe('two instances on one PostgreSQL and one Redis', () => {
       const ready = await (await fetch(`${url}/readyz`)).json();
       assert.equal(ready.ready, true);
       assert.deepEqual([ready.checks.store, ready.checks.chatkit_store], ['ok', 'ok']);
+      assert.deepEqual(ready.backends, { store: 'redis', chatkit_store: 'postgres' });
       assert.deepEqual([ready.features.shared_store.on, ready.features.shared_database.on], [true, true]);
     }
   });
