@@ -66,7 +66,16 @@ function chatkitBody(r: Random, threadId: string): string {
     () => `{"thread_id":${JSON.stringify(threadId)},"item_ids":${value(r)},"kind":${value(r)},"title":${value(r)}}`,
     () => value(r),
   ])();
+  const text = JSON.stringify(r.pick(STRINGS.slice(2, 8)));
+  const valid = [
+    `{"type":"threads.list","params":{"limit":${r.int(150)},"order":"${r.pick(['asc', 'desc'])}"}}`,
+    `{"type":"threads.get_by_id","params":{"thread_id":${JSON.stringify(threadId)}}}`,
+    `{"type":"items.list","params":{"thread_id":${JSON.stringify(threadId)},"limit":${r.int(150)}}}`,
+    `{"type":"threads.update","params":{"thread_id":${JSON.stringify(threadId)},"title":${text}}}`,
+    `{"type":"threads.create","params":{"input":{"content":[{"type":"input_text","text":${text}}],"attachments":[],"inference_options":{}}}}`,
+  ];
   return r.pick([
+    () => r.pick(valid),
     () => `{"type":${JSON.stringify(r.pick(TYPES))},"params":${params}}`,
     () => `{"type":${JSON.stringify(r.pick(TYPES))},"params":${params},"metadata":${value(r)},"__proto__":{"admin":true}}`,
     () => value(r),
