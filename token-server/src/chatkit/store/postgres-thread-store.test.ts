@@ -42,6 +42,14 @@ describe('the PostgreSQL thread store', () => {
     await assert.rejects(openPostgresThreadStore({ url, logger }), /newer than this server knows/);
   });
 
+  test('when the database cannot be reached at start, opening fails with one line naming DATABASE_URL and no password', async () => {
+    const url = 'postgres://chat:secret-canary@127.0.0.1:1/chat';
+    const error = await openPostgresThreadStore({ url, logger, connectTimeoutMs: 1_000 }).catch((err: Error) => err);
+    assert.ok(error instanceof Error);
+    assert.match(error.message, /^DATABASE_URL: /);
+    assert.ok(!error.message.includes('secret-canary') && !error.message.includes('\n'), error.message);
+  });
+
   test('while PostgreSQL is down calls fail quickly as "unavailable", and once it is back the same store works again', async () => {
     const url = await postgres.createDatabase('outage');
     const store = await openPostgresThreadStore({ url, logger, connectTimeoutMs: 1_000 });

@@ -125,7 +125,8 @@ export async function openPostgresThreadStore({
     await migrate(pool);
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw err;
+    // One line for the start-up failure; never the URL, which may hold a password.
+    throw new Error(`DATABASE_URL: the ChatKit database could not be prepared: ${(err as Error).message}`, { cause: err });
   }
 
   const query = async <R extends pg.QueryResultRow = Row>(text: string, params: unknown[]) => {
