@@ -1,7 +1,7 @@
 /**
- * A child process for the SQLite crash test: writes to the ChatKit store at `argv[2]` as fast as it can (single
- * items, and three-item batches through `addItems`) and prints `committed <id>[,<id>...]` after each write returns,
- * so the parent knows exactly what was committed when it kills this process with -9.
+ * A child process for the SQLite crash test: writes items to the ChatKit store at `argv[2]` as fast as it can and
+ * prints `committed <id>` after each write returns, so the parent knows exactly what was committed when it kills
+ * this process with -9.
  */
 import { openSqliteThreadStore } from '../src/chatkit/store/sqlite-thread-store.js';
 
@@ -15,9 +15,10 @@ const item = (n: number) => ({
   type: 'assistant_message' as const,
   content: [{ type: 'output_text' as const, text: `item ${n} ${'x'.repeat(n % 500)}`, annotations: [] }],
 });
-for (let n = 0; ; n += 4) {
+// Waiting for each line to reach the pipe also lets the event loop run: a loop of settled awaits alone would
+// never flush stdout once the pipe is full, and the parent would stop hearing about commits.
+const say = (line: string) => new Promise((resolve) => process.stdout.write(line, resolve));
+for (let n = 0; ; n++) {
   await store.addItem('writer', item(n));
-  process.stdout.write(`committed msg_${n}\n`);
-  await store.addItems('writer', [item(n + 1), item(n + 2), item(n + 3)]);
-  process.stdout.write(`committed msg_${n + 1},msg_${n + 2},msg_${n + 3}\n`);
+  await say(`committed msg_${n}\n`);
 }

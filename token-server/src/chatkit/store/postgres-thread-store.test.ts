@@ -57,7 +57,7 @@ describe('the PostgreSQL thread store', () => {
       await store.createThread('u', thread('thr_before'));
       await postgres.kill();
       await assert.rejects(store.getThread('u', 'thr_before'), StoreUnavailableError);
-      await assert.rejects(store.addItems('u', []), StoreUnavailableError);
+      await assert.rejects(store.addItem('u', { id: 'msg_down', thread_id: 'thr_before', created_at: new Date().toISOString(), type: 'assistant_message', content: [] }), StoreUnavailableError);
       assert.equal(await store.ping().catch(() => false), false);
       await postgres.start();
       assert.equal((await store.getThread('u', 'thr_before'))?.id, 'thr_before', 'committed data survived the crash');

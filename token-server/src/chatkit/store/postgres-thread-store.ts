@@ -6,6 +6,8 @@
  *   apply each exactly once and the others wait, then find nothing to do.
  * - The pool is bounded (connections, connect timeout, statement timeout), so an overloaded or unreachable
  *   database gives quick failures instead of a queue that grows.
+ * - A write that touches several rows (deleting items or a thread with its items, feedback, taking an approval) is
+ *   one statement, so it happens whole or not at all, and two instances cannot both take one approval.
  * - While the database cannot be reached every call throws `StoreUnavailableError` (503 `store_unavailable`);
  *   the pool opens new connections once it is back, without a restart.
  */
@@ -136,20 +138,6 @@ export async function openPostgresThreadStore({
       return rethrow(err);
     }
   };
-  /** Runs `work` on one connection in one transaction: all of it is stored, or none. */
-  const transaction = async (work: (client: pg.PoolClient) => Promise<void>) => {
-    const client = await pool.connect().catch(rethrow);
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      rethrow(err);
-    } finally {
-      client.release();
-    }
-  };
   const seqOf = async (table: 'chatkit_threads' | 'chatkit_items', where: string, params: unknown[]) => {
     const { rows } = await query(`SELECT seq FROM ${table} WHERE ${where}`, params);
     if (!rows[0]) throw new UnknownCursorError();
@@ -192,11 +180,6 @@ export async function openPostgresThreadStore({
     },
     async addItem(userId, item) {
       await query(insertItem, [item.id, item.thread_id, userId, JSON.stringify(item)]);
-    },
-    async addItems(userId, items) {
-      await transaction(async (client) => {
-        for (const item of items) await client.query(insertItem, [item.id, item.thread_id, userId, JSON.stringify(item)]);
-      });
     },
     async saveItem(userId, item) {
       await query('UPDATE chatkit_items SET data = $1 WHERE id = $2 AND thread_id = $3 AND user_id = $4', [

@@ -197,11 +197,6 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
         touch(userId);
       });
     },
-    async addItems(userId, items) {
-      inTransaction(db, () => {
-        for (const item of items) q.insertItem.run(item.id, item.thread_id, userId, JSON.stringify(item));
-      });
-    },
     async saveItem(userId, item) {
       const { data, bytes } = stored(item);
       if (Number(q.updateItem.run(data, bytes, item.id, item.thread_id, userId).changes) > 0) touch(userId);

@@ -130,19 +130,6 @@ export function threadStoreContract(impl: ThreadStoreUnderTest): void {
         assert.equal(await store.getItem(owner, thread.id, item.id), undefined);
       });
 
-      test('several items added together are stored all, or (when one fails) none', async () => {
-        const owner = user();
-        const thread = newThread();
-        await store.createThread(owner, thread);
-        const [a, b] = [message(thread.id, 'partial'), message(thread.id, 'note')];
-        await store.addItems(owner, [a, b]);
-        assert.deepEqual(texts(await allItems(store, owner, thread.id)), ['partial', 'note']);
-        const c = message(thread.id, 'never');
-        await assert.rejects(store.addItems(owner, [c, a]), 'a duplicate id fails the whole batch');
-        assert.equal(await store.getItem(owner, thread.id, c.id), undefined);
-        assert.equal(await store.countItems(owner, thread.id), 2);
-      });
-
       test('feedback on own items is accepted, and on items that are not this user\'s is ignored', async () => {
         const owner = user();
         const thread = newThread();

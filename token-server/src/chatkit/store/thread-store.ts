@@ -56,8 +56,6 @@ export interface ThreadStore {
   countThreads(userId: string): Promise<number>;
 
   addItem(userId: string, item: ThreadItem): Promise<void>;
-  /** Adds several items in one transaction: all of them are stored, or none. */
-  addItems(userId: string, items: ThreadItem[]): Promise<void>;
   /** Replaces a stored item with the same id. */
   saveItem(userId: string, item: ThreadItem): Promise<void>;
   deleteItems(userId: string, threadId: string, itemIds: string[]): Promise<void>;
