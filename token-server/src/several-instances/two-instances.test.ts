@@ -102,6 +102,12 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     assert.deepEqual([someoneElse.status, someoneElse.body.error.code], [404, 'thread_not_found']);
   });
 
+  test('both instances publish the same keys at /.well-known/jwks.json', async () => {
+    const [a, b] = await Promise.all([A, B].map(async (url) => (await fetch(`${url}/.well-known/jwks.json`)).json()));
+    assert.ok(a.keys.length > 0);
+    assert.deepEqual(a, b);
+  });
+
   test('/readyz on each instance reports Redis and PostgreSQL as on and reachable', async () => {
     for (const url of [A, B]) {
       const ready = await (await fetch(`${url}/readyz`)).json();

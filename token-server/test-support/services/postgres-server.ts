@@ -6,7 +6,7 @@
  *   const pg = await startPostgres();  const url = await pg.createDatabase('t1');  await pg.kill(); await pg.start();
  */
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -26,6 +26,21 @@ export interface PostgresServer {
   start(): Promise<void>;
   /** Stops it and deletes its data. */
   stop(): Promise<void>;
+}
+
+/** Pids whose parent is `pid` (PostgreSQL's backends and helpers are the postmaster's children). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // it ended while being read
+    }
+  }
+  return children;
 }
 
 /** The uid/gid to run as: PostgreSQL will not run as root. */
@@ -71,9 +86,18 @@ export async function startPostgres(): Promise<PostgresServer> {
     });
   };
   const kill = async () => {
+    // The whole server dies at once, backends included: a backend left alone would go on answering its open
+    // connection for a moment after the postmaster is gone.
+    const backends = service?.child.pid ? childrenOf(service.child.pid) : [];
     await service?.stop('SIGKILL');
     service = undefined;
-    // The postmaster's children notice it is gone and exit; wait until the port is free of them.
+    for (const pid of backends) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     await waitFor('PostgreSQL to be gone', async () => !(await canQuery().catch(() => false)));
   };
   await start();
