@@ -16,7 +16,8 @@ describe('faults with several instances', () => {
   // A third instance is the one killed, so A and B stay up for the later faults.
   let [A, B, C] = ['', '', ''];
   before(async () => {
-    cluster = await startCluster({ size: 3, env: { RATE_LIMIT_API_PER_IP: '100000' } });
+    // A 5 s claim: long enough for a running reply to outlast the Redis restart below, short enough to wait out.
+    cluster = await startCluster({ size: 3, env: { RATE_LIMIT_API_PER_IP: '100000', CHATKIT_REPLY_LOCK_SECONDS: '5' } });
     [A, B, C] = cluster.instances.map((instance) => instance.url) as [string, string, string];
   });
   after(() => cluster?.close());
@@ -42,14 +43,14 @@ describe('faults with several instances', () => {
     const busy = await chatkit(B, token, addMessage(threadId, 'Too soon'));
     assert.deepEqual([busy.status, busy.body.error?.code], [409, 'thread_busy'], 'the dead instance still holds the claim until it expires');
     let after: Awaited<ReturnType<typeof chatkit>> | undefined;
-    // Each attempt counts against the user's reply budget (20 a minute): a few, spaced out, cover the 2 s expiry.
+    // Each attempt counts against the user's reply budget (20 a minute): a few, spaced out, cover the 5 s expiry.
     await waitFor(
       'the dead instance’s claim to expire',
       async () => {
         after = await chatkit(B, token, addMessage(threadId, 'Are you there?'));
         return after.status === 200;
       },
-      { attempts: 15, intervalMs: 700 },
+      { attempts: 16, intervalMs: 1_000 },
     );
     assert.ok(after!.events.some((e) => e.type === 'thread.item.done' && e.item.type === 'assistant_message'));
   });

@@ -33,6 +33,20 @@ describe('the Redis store when Redis goes away', () => {
     }
   });
 
+  test('a reply whose claim cannot be confirmed for longer than its expiry (Redis gone) is stopped, not left to interleave', async () => {
+    const holder = await open(redis.url);
+    try {
+      const claim = (await holder.replyLocks.acquire('thr_partition'))!;
+      await redis.kill();
+      await waitFor('the claim to be given up', async () => claim.stopped.aborted, { attempts: 100 });
+      assert.match(String((claim.stopped.reason as Error).message), /could not be confirmed/);
+      await claim.release();
+    } finally {
+      await redis.start();
+      await holder.close();
+    }
+  });
+
   test('after Redis restarts empty mid-reply, the holder takes its claim back and stops from another instance still reach it', async () => {
     let holder: Stores | undefined;
     let other: Stores | undefined;

@@ -7,7 +7,8 @@
  * client reconnects by itself with capped exponential backoff; the first request after that works again.
  *
  * A reply claim is a key holding its fencing token with a short expiry, renewed by a heartbeat while the reply
- * runs: when its instance dies the claim expires within `replyLockTtlMs`. A stop request marks the holder's token
+ * runs: when its instance dies the claim expires within `replyLockTtlMs`; a holder that cannot confirm its claim for
+ * that long (Redis unreachable) stops its reply, since another instance may hold the thread by then. A stop request marks the holder's token
  * and is published to every instance, so the holder aborts at once (or at its next heartbeat if the message was
  * missed while it reconnected).
  */
@@ -167,13 +168,17 @@ export async function createRedisStores({
         const token = Number(await script(ACQUIRE, [key.claim(threadId), key.tokens], [replyLockTtlMs]));
         if (!token) return undefined;
         const stop = new AbortController();
+        let confirmedAt = Date.now();
         const beat = async () => {
           try {
             const state = Number(await script(HEARTBEAT, [key.claim(threadId), key.stop(threadId)], [token, replyLockTtlMs]));
+            confirmedAt = Date.now();
             if (state === 0) stop.abort(new Error('the reply claim expired and was taken by another reply'));
             if (state === 2) stop.abort(new Error('stop requested'));
           } catch {
-            // Redis is unreachable: keep replying; the next beat re-claims or learns the claim was lost.
+            // Redis is unreachable: keep replying while the claim may still be ours (the next beat re-claims it).
+            // Past its expiry another instance may hold the thread, so this reply stops rather than interleave.
+            if (Date.now() - confirmedAt > replyLockTtlMs) stop.abort(new Error('the reply claim could not be confirmed'));
           }
         };
         const claim: LiveClaim = { token, stop, heartbeat: setInterval(() => void beat(), Math.max(250, Math.floor(replyLockTtlMs / 3))) };
