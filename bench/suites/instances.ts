@@ -145,6 +145,7 @@ export async function instancesSuite(report: Report, flags: BenchFlags): Promise
     const embeddedPublic = { name: '1 instance, memory', value: embedded.visitors.perSecond };
     add('/public/s, 1 instance on Redis', one.visitors.perSecond, 'req/s', embeddedPublic, one.visitors.note);
     add('/public/s, 2 instances on Redis', two.visitors.perSecond, 'req/s', { name: '1 instance on Redis', value: one.visitors.perSecond }, two.visitors.note);
+    add('/public p50 at 50 connections, 1 instance on Redis', one.visitors.p50Ms, 'ms', { name: '1 instance, memory', value: embedded.visitors.p50Ms }, 'what the 3 rate-limit checks on Redis add under load');
     add('CPU per reply, 1 instance on PostgreSQL + Redis: token server', one.cpu.servers, 'ms', { name: '1 instance, SQLite + memory', value: embedded.cpu.servers }, 'the cost of the pg and redis clients');
     add('CPU per reply, 2 instances: token servers', two.cpu.servers, 'ms', { name: '1 instance, SQLite + memory', value: embedded.cpu.servers }, 'B shares core 1 with the load generator and the mock');
     add('CPU per reply, 2 instances: PostgreSQL', two.cpu.postgres, 'ms', { name: 'token servers', value: two.cpu.servers }, 'all PostgreSQL processes');

@@ -40,7 +40,15 @@ export function spawnService(command: string, args: string[], options: SpawnOpti
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A test process that ends without stopping its services (a crash, a failed hook) must not leave them running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killOnExit);
+      resolve();
+    }),
+  );
   return {
     child,
     output: () => output,
