@@ -1,6 +1,6 @@
 /**
  * Generated hostile requests against two instances behind the proxy: ChatKit requests (every type, wrong types,
- * huge values, unicode, prototype keys, broken JSON) and token-endpoint bodies. Whatever arrives, the answer is
+ * huge values, unicode, prototype keys, broken JSON; some to the stop endpoint) and token-endpoint bodies. Whatever arrives, the answer is
  * never a 5xx and no instance crashes. The generator is seeded, so a failure names the case that reproduces it.
  */
 import assert from 'node:assert/strict';
@@ -115,13 +115,15 @@ describe('fuzzing two instances', () => {
 
     const cases: { name: string; send: () => Promise<Response> }[] = [];
     for (let i = 0; i < CASES; i++) {
-      const body = chatkitBody(r, threadId);
+      // One in ten goes to the stop endpoint, with a stop-shaped or a random body.
+      const path = r.next() < 0.1 ? '/api/chatkit/stop' : '/api/chatkit';
+      const body = path === '/api/chatkit' ? chatkitBody(r, threadId) : r.pick([`{"thread_id":${r.pick([JSON.stringify(threadId), value(r)])}}`, value(r)]);
       const token = r.next() < 0.9 ? users[r.int(users.length)]! : r.pick(['', 'garbage', users[0]!.slice(0, -3) + 'abc']);
       const contentType = r.pick(['application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded']);
       cases.push({
-        name: `chatkit #${i}: ${body.slice(0, 120)}`,
+        name: `chatkit #${i} ${path}: ${body.slice(0, 120)}`,
         send: () =>
-          fetch(`${cluster.proxy.url}/api/chatkit`, {
+          fetch(`${cluster.proxy.url}${path}`, {
             method: 'POST',
             headers: { 'content-type': contentType, authorization: `Bearer ${token}`, 'x-test-client-ip': `10.0.${i % 250}.${r.int(250)}` },
             body,
