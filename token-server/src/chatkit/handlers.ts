@@ -14,6 +14,7 @@ import { isHidden, toThreadResponse, type Page, type ThreadMetadata, type UserMe
 import { readApprovalAction } from './actions/approvals.js';
 import type { ReplyRunner } from './reply/reply-runner.js';
 import { checkMessageSize, checkQuota, checkToolOutputSize, fitPage } from './storage-limits.js';
+import { withReplyFence } from './store/reply-fence.js';
 import { UnknownCursorError, allItems, type PageQuery, type ThreadStore } from './store/thread-store.js';
 
 /** Runs a prepared stream; `clientGone` aborts when the client disconnects. */
@@ -168,7 +169,7 @@ export class ChatKitHandlers {
 
   /**
    * Claims the thread for one reply now (409 when taken); the claim ends when the returned run finishes. The run's
-   * `clientGone` also fires when a stop is requested for the thread on any instance (`stop()`).
+   * `clientGone` also fires when a stop is requested for the thread on any instance (`stop()`), or the claim is lost.
    */
   private async locked(threadId: string, run: StreamRun): Promise<StreamRun> {
     const claim = await this.replyLocks.acquire(threadId);
@@ -181,7 +182,9 @@ export class ChatKitHandlers {
         else signal.addEventListener('abort', abort, { once: true });
       }
       try {
-        await run(sink, stop.signal);
+        // The reply's writes to this thread carry the claim's fencing token: once a newer claim has written, the
+        // database refuses this one's writes (a reply whose claim expired cannot write over its successor).
+        await withReplyFence({ threadId, token: claim.token }, () => run(sink, stop.signal));
       } finally {
         clientGone.removeEventListener('abort', abort);
         claim.stopped.removeEventListener('abort', abort);

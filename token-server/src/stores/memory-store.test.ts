@@ -24,6 +24,13 @@ describe('memory store', () => {
     assert.equal((await stores.secrets.get('h999'))?.sessionId, 's999');
   });
 
+  test('reply-claim fencing tokens keep growing across a restart (a new store), so a database never refuses the new ones', async () => {
+    const before = (await createMemoryStores({ clock: manualClock() }).replyLocks.acquire('thr_1'))!;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const after = (await createMemoryStores({ clock: manualClock() }).replyLocks.acquire('thr_1'))!;
+    assert.ok(after.token > before.token);
+  });
+
   test('a rate limit allows `limit` requests per window, then says how long to wait, then resets', async () => {
     const clock = manualClock();
     const { rateLimits } = createMemoryStores({ clock });

@@ -56,7 +56,8 @@ class ExpiringMap<V> {
 /** Reply claims of this process: a claim lives until released (the process dying ends them all). */
 export function memoryReplyLocks(): ReplyLockStore {
   const claims = new Map<string, { token: number; stop: AbortController }>();
-  let lastToken = 0;
+  // Tokens start from the clock (in µs), so they keep growing across restarts: stores keep the largest that wrote.
+  let lastToken = Date.now() * 1000;
   return {
     async acquire(threadId): Promise<ReplyClaim | undefined> {
       if (claims.has(threadId)) return undefined;

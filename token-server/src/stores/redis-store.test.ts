@@ -71,6 +71,7 @@ describe('the Redis store when Redis goes away', () => {
       await claim.release();
       const next = await other.replyLocks.acquire('thr_restart');
       assert.ok(next, 'released');
+      assert.ok(next.token > claim.token, 'fencing tokens keep growing after Redis forgot its counter');
       await next.release();
     } finally {
       await holder?.close();

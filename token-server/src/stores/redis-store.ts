@@ -35,9 +35,15 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
 return {count, ttl}`;
 
-// KEYS: claim, token counter. Returns the new fencing token, or 0 while the thread is claimed.
+// KEYS: claim, token counter. Returns the new fencing token, or 0 while the thread is claimed. A missing counter
+// (Redis restarted without persistence) starts again from Redis's clock in µs, so tokens keep growing: the
+// databases keep the largest token that wrote to each thread and refuse smaller ones.
 const ACQUIRE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  local now = redis.call('TIME')
+  redis.call('SET', KEYS[2], now[1] .. string.sub('000000' .. now[2], -6))
+end
 local token = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], token, 'PX', ARGV[1])
 return token`;

@@ -6,6 +6,7 @@
  *   apply each exactly once and the others wait, then find nothing to do.
  * - The pool is bounded (connections, connect timeout, statement timeout), so an overloaded or unreachable
  *   database gives quick failures instead of a queue that grows.
+ * - A reply's writes are fenced by its claim's token (reply-fence.ts), checked under the thread row's lock.
  * - A write that touches several rows (deleting items or a thread with its items, feedback, taking an approval) is
  *   one statement, so it happens whole or not at all, and two instances cannot both take one approval.
  * - While the database cannot be reached every call throws `StoreUnavailableError` (503 `store_unavailable`);
@@ -15,6 +16,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { StoreUnavailableError } from '../../stores/store.js';
 import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
+import { StaleReplyError, fenceFor } from './reply-fence.js';
 import { UnknownCursorError, toPage, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 /** Each entry moves the schema from version i to i + 1. Append only; never edit a shipped migration. */
@@ -23,7 +25,9 @@ const MIGRATIONS: string[] = [
      seq BIGSERIAL PRIMARY KEY,
      id TEXT NOT NULL UNIQUE,
      user_id TEXT NOT NULL,
-     data TEXT NOT NULL
+     data TEXT NOT NULL,
+     -- The largest reply-claim token that wrote to the thread (reply-fence.ts).
+     reply_fence BIGINT NOT NULL DEFAULT 0
    );
    CREATE INDEX chatkit_threads_by_user ON chatkit_threads (user_id, seq);
    CREATE TABLE chatkit_items (
@@ -138,6 +142,29 @@ export async function openPostgresThreadStore({
       return rethrow(err);
     }
   };
+  /**
+   * A write to `threadId`. A fenced one (reply-fence.ts) runs in a transaction that first locks the thread's row and
+   * raises its fence to the reply's token, or refuses the write when a newer claim has written.
+   */
+  const write = async <R extends pg.QueryResultRow = Row>(threadId: string, text: string, params: unknown[]) => {
+    const token = fenceFor(threadId);
+    if (token === undefined) return query<R>(text, params);
+    const client = await pool.connect().catch(rethrow);
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ reply_fence: string }>('SELECT reply_fence FROM chatkit_threads WHERE id = $1 FOR UPDATE', [threadId]);
+      if (rows[0] && Number(rows[0].reply_fence) > token) throw new StaleReplyError(threadId);
+      await client.query('UPDATE chatkit_threads SET reply_fence = $1 WHERE id = $2', [token, threadId]);
+      const result = await client.query<R>(text, params);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      return rethrow(err);
+    } finally {
+      client.release();
+    }
+  };
   const seqOf = async (table: 'chatkit_threads' | 'chatkit_items', where: string, params: unknown[]) => {
     const { rows } = await query(`SELECT seq FROM ${table} WHERE ${where}`, params);
     if (!rows[0]) throw new UnknownCursorError();
@@ -158,7 +185,7 @@ export async function openPostgresThreadStore({
       return parse<ThreadMetadata>(rows)[0];
     },
     async updateThread(userId, thread) {
-      const result = await query('UPDATE chatkit_threads SET data = $1 WHERE id = $2 AND user_id = $3', [JSON.stringify(thread), thread.id, userId]);
+      const result = await write(thread.id, 'UPDATE chatkit_threads SET data = $1 WHERE id = $2 AND user_id = $3', [JSON.stringify(thread), thread.id, userId]);
       return (result.rowCount ?? 0) > 0;
     },
     async deleteThread(userId, threadId) {
@@ -179,10 +206,10 @@ export async function openPostgresThreadStore({
       return Number(rows[0]!.n);
     },
     async addItem(userId, item) {
-      await query(insertItem, [item.id, item.thread_id, userId, JSON.stringify(item)]);
+      await write(item.thread_id, insertItem, [item.id, item.thread_id, userId, JSON.stringify(item)]);
     },
     async saveItem(userId, item) {
-      await query('UPDATE chatkit_items SET data = $1 WHERE id = $2 AND thread_id = $3 AND user_id = $4', [
+      await write(item.thread_id, 'UPDATE chatkit_items SET data = $1 WHERE id = $2 AND thread_id = $3 AND user_id = $4', [
         JSON.stringify(item),
         item.id,
         item.thread_id,
@@ -190,7 +217,7 @@ export async function openPostgresThreadStore({
       ]);
     },
     async deleteItems(userId, threadId, itemIds) {
-      await query('DELETE FROM chatkit_items WHERE id = ANY($1::text[]) AND thread_id = $2 AND user_id = $3', [itemIds, threadId, userId]);
+      await write(threadId, 'DELETE FROM chatkit_items WHERE id = ANY($1::text[]) AND thread_id = $2 AND user_id = $3', [itemIds, threadId, userId]);
     },
     async getItem(userId, threadId, itemId) {
       const { rows } = await query('SELECT seq, data FROM chatkit_items WHERE id = $1 AND thread_id = $2 AND user_id = $3', [itemId, threadId, userId]);
@@ -210,7 +237,8 @@ export async function openPostgresThreadStore({
       return Number(rows[0]!.n);
     },
     async addFeedback(userId, threadId, itemIds, kind) {
-      await query(
+      await write(
+        threadId,
         `INSERT INTO chatkit_feedback (item_id, kind, created_at)
          SELECT id, $1, now() FROM chatkit_items WHERE id = ANY($2::text[]) AND thread_id = $3 AND user_id = $4
          ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind, created_at = excluded.created_at`,
@@ -218,7 +246,7 @@ export async function openPostgresThreadStore({
       );
     },
     async savePendingApproval(userId, approval) {
-      await query('INSERT INTO chatkit_pending_approvals (id, thread_id, user_id, data) VALUES ($1, $2, $3, $4)', [
+      await write(approval.threadId, 'INSERT INTO chatkit_pending_approvals (id, thread_id, user_id, data) VALUES ($1, $2, $3, $4)', [
         approval.id,
         approval.threadId,
         userId,
@@ -227,7 +255,8 @@ export async function openPostgresThreadStore({
     },
     async takePendingApproval(userId, threadId, approvalId) {
       // One statement, so two answers racing for the same approval (on any instances) cannot both get it.
-      const { rows } = await query<{ data: string }>(
+      const { rows } = await write<{ data: string }>(
+        threadId,
         'DELETE FROM chatkit_pending_approvals WHERE id = $1 AND thread_id = $2 AND user_id = $3 RETURNING data',
         [approvalId, threadId, userId],
       );

@@ -69,7 +69,7 @@ describe('the SQLite thread store on disk', () => {
     await store.close();
     // Back to schema version 1: undo what migrations 2 to 4 added.
     const db = new DatabaseSync(path);
-    db.exec('DROP TABLE pending_approvals; DROP TABLE feedback; DROP TABLE user_activity; DROP INDEX items_by_user; ALTER TABLE items DROP COLUMN bytes');
+    db.exec('ALTER TABLE threads DROP COLUMN reply_fence; DROP TABLE pending_approvals; DROP TABLE feedback; DROP TABLE user_activity; DROP INDEX items_by_user; ALTER TABLE items DROP COLUMN bytes');
     db.exec('PRAGMA user_version = 1');
     db.close();
 

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { systemClock, type Clock } from '../../clock.js';
 import { ensurePrivateDir, keepPrivate } from '../../private-files.js';
 import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
+import { StaleReplyError, fenceFor } from './reply-fence.js';
 import { UnknownCursorError, toPage, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 /** Each entry moves the schema from version i to i + 1. Append only; never edit a shipped migration. */
@@ -50,6 +51,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX user_activity_by_time ON user_activity (active_at);
    INSERT INTO user_activity (user_id, active_at)
      SELECT user_id, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM threads GROUP BY user_id;`,
+  // The largest reply-claim token that wrote to the thread (reply-fence.ts).
+  `ALTER TABLE threads ADD COLUMN reply_fence INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -137,6 +140,24 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     // One statement, so two answers racing for the same approval cannot both get it.
     take: db.prepare('DELETE FROM pending_approvals WHERE id = ? AND thread_id = ? AND user_id = ? RETURNING data'),
   };
+  const fences = {
+    get: db.prepare('SELECT reply_fence FROM threads WHERE id = ?'),
+    raise: db.prepare('UPDATE threads SET reply_fence = ? WHERE id = ?'),
+  };
+  /** Runs a write to `threadId` in one transaction; a fenced one first raises the thread's fence, or is refused. */
+  const write = <T>(threadId: string, work: () => T): T => {
+    const token = fenceFor(threadId);
+    let result: T;
+    inTransaction(db, () => {
+      if (token !== undefined) {
+        const fence = get<{ reply_fence: number }>(fences.get, threadId);
+        if (fence && Number(fence.reply_fence) > token) throw new StaleReplyError(threadId);
+        fences.raise.run(token, threadId);
+      }
+      result = work();
+    });
+    return result!;
+  };
   const threadPages = {
     asc: db.prepare('SELECT seq, id, data FROM threads WHERE user_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?'),
     desc: db.prepare('SELECT seq, id, data FROM threads WHERE user_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
@@ -169,9 +190,11 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
       return row ? (JSON.parse(row.data) as ThreadMetadata) : undefined;
     },
     async updateThread(userId, thread) {
-      const changed = Number(q.updateThread.run(JSON.stringify(thread), thread.id, userId).changes) > 0;
-      if (changed) touch(userId);
-      return changed;
+      return write(thread.id, () => {
+        const changed = Number(q.updateThread.run(JSON.stringify(thread), thread.id, userId).changes) > 0;
+        if (changed) touch(userId);
+        return changed;
+      });
     },
     async deleteThread(userId, threadId) {
       const deleted = Number(q.deleteThread.run(threadId, userId).changes) > 0;
@@ -192,17 +215,19 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     },
     async addItem(userId, item) {
       const { data, bytes } = stored(item);
-      inTransaction(db, () => {
+      write(item.thread_id, () => {
         q.insertItem.run(item.id, item.thread_id, userId, data, bytes);
         touch(userId);
       });
     },
     async saveItem(userId, item) {
       const { data, bytes } = stored(item);
-      if (Number(q.updateItem.run(data, bytes, item.id, item.thread_id, userId).changes) > 0) touch(userId);
+      write(item.thread_id, () => {
+        if (Number(q.updateItem.run(data, bytes, item.id, item.thread_id, userId).changes) > 0) touch(userId);
+      });
     },
     async deleteItems(userId, threadId, itemIds) {
-      inTransaction(db, () => {
+      write(threadId, () => {
         for (const itemId of itemIds) q.deleteItem.run(itemId, threadId, userId);
       });
     },
@@ -224,15 +249,15 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     },
     async addFeedback(userId, threadId, itemIds, kind) {
       const at = new Date().toISOString();
-      inTransaction(db, () => {
+      write(threadId, () => {
         for (const itemId of itemIds) q.upsertFeedback.run(kind, at, itemId, threadId, userId);
       });
     },
     async savePendingApproval(userId, approval) {
-      approvals.insert.run(approval.id, approval.threadId, userId, JSON.stringify(approval));
+      write(approval.threadId, () => approvals.insert.run(approval.id, approval.threadId, userId, JSON.stringify(approval)));
     },
     async takePendingApproval(userId, threadId, approvalId) {
-      const row = get<{ data: string }>(approvals.take, approvalId, threadId, userId);
+      const row = write(threadId, () => get<{ data: string }>(approvals.take, approvalId, threadId, userId));
       return row ? (JSON.parse(row.data) as PendingApproval) : undefined;
     },
     async usage(userId) {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { AssistantMessageItem, ThreadItem, ThreadMetadata } from '../protocol/types.js';
+import { StaleReplyError, withReplyFence } from './reply-fence.js';
 import { UnknownCursorError, allItems, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 export interface ThreadStoreUnderTest {
@@ -140,6 +141,50 @@ export function threadStoreContract(impl: ThreadStoreUnderTest): void {
         await store.addFeedback(owner, thread.id, [item.id], 'negative');
         await store.addFeedback(user(), thread.id, [item.id, 'msg_unknown'], 'negative');
         assert.ok(await store.getItem(owner, thread.id, item.id), 'the item is untouched');
+      });
+    });
+
+    describe('reply fencing', () => {
+      test('once a newer claim has written to a thread, writes under an older claim are refused and change nothing', async () => {
+        const owner = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        const first = message(thread.id, 'from the first reply');
+        await withReplyFence({ threadId: thread.id, token: 10 }, () => store.addItem(owner, first));
+        await withReplyFence({ threadId: thread.id, token: 20 }, () => store.addItem(owner, message(thread.id, 'from the next reply')));
+
+        const late = message(thread.id, 'too late');
+        await withReplyFence({ threadId: thread.id, token: 10 }, async () => {
+          await assert.rejects(store.addItem(owner, late), StaleReplyError);
+          await assert.rejects(store.saveItem(owner, { ...first, content: [{ type: 'output_text', text: 'overwritten', annotations: [] }] }), StaleReplyError);
+          await assert.rejects(store.deleteItems(owner, thread.id, [first.id]), StaleReplyError);
+          await assert.rejects(store.updateThread(owner, { ...thread, title: 'stale title' }), StaleReplyError);
+        });
+        assert.deepEqual(texts(await allItems(store, owner, thread.id)), ['from the first reply', 'from the next reply']);
+        assert.equal((await store.getThread(owner, thread.id))?.title, undefined);
+
+        await store.updateThread(owner, { ...thread, title: 'Renamed by the user' });
+        assert.equal((await store.getThread(owner, thread.id))?.title, 'Renamed by the user', 'writes outside a claim are not fenced');
+        await withReplyFence({ threadId: thread.id, token: 20 }, () => store.addItem(owner, message(thread.id, 'same claim again')));
+        await withReplyFence({ threadId: newThread().id, token: 1 }, () => store.addItem(owner, message(thread.id, 'a claim on another thread')));
+        assert.equal(await store.countItems(owner, thread.id), 4);
+      });
+
+      test('of two claims writing at once, the older is refused as soon as the newer has written', async () => {
+        const owner = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        const writes = Array.from({ length: 20 }, (_, i) =>
+          withReplyFence({ threadId: thread.id, token: i % 2 ? 200 : 100 }, () => store.addItem(owner, message(thread.id, `${i % 2 ? 'new' : 'old'} ${i}`))).then(
+            () => 'stored',
+            (err: unknown) => (err instanceof StaleReplyError ? 'refused' : Promise.reject(err)),
+          ),
+        );
+        await Promise.all(writes);
+        const stored = texts(await allItems(store, owner, thread.id));
+        const firstNew = stored.findIndex((text) => text.startsWith('new'));
+        assert.ok(firstNew >= 0);
+        assert.ok(stored.slice(firstNew).every((text) => text.startsWith('new')), `no old write after a new one: ${stored.join(', ')}`);
       });
     });
 
