@@ -143,8 +143,8 @@ export async function openPostgresThreadStore({
     }
   };
   /**
-   * A write to `threadId`. A fenced one (reply-fence.ts) runs in a transaction that first locks the thread's row and
-   * raises its fence to the reply's token, or refuses the write when a newer claim has written.
+   * A write to `threadId`. A fenced one (reply-fence.ts) runs in a transaction that first raises the thread's fence to
+   * the reply's token (locking the row), or refuses the write when a newer claim has written.
    */
   const write = async <R extends pg.QueryResultRow = Row>(threadId: string, text: string, params: unknown[]) => {
     const token = fenceFor(threadId);
@@ -152,9 +152,12 @@ export async function openPostgresThreadStore({
     const client = await pool.connect().catch(rethrow);
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ reply_fence: string }>('SELECT reply_fence FROM chatkit_threads WHERE id = $1 FOR UPDATE', [threadId]);
+      // Locks the row until COMMIT and answers the fence as it now is: larger than the token means a newer claim wrote.
+      const { rows } = await client.query<{ reply_fence: string }>(
+        'UPDATE chatkit_threads SET reply_fence = GREATEST(reply_fence, $1) WHERE id = $2 RETURNING reply_fence',
+        [token, threadId],
+      );
       if (rows[0] && Number(rows[0].reply_fence) > token) throw new StaleReplyError(threadId);
-      await client.query('UPDATE chatkit_threads SET reply_fence = $1 WHERE id = $2', [token, threadId]);
       const result = await client.query<R>(text, params);
       await client.query('COMMIT');
       return result;
