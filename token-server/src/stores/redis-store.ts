@@ -7,10 +7,11 @@
  * client reconnects by itself with capped exponential backoff; the first request after that works again.
  *
  * A reply claim is a key holding its fencing token with a short expiry, renewed by a heartbeat while the reply
- * runs: when its instance dies the claim expires within `replyLockTtlMs`; a holder that cannot confirm its claim for
- * that long (Redis unreachable) stops its reply, since another instance may hold the thread by then. A stop request marks the holder's token
- * and is published to every instance, so the holder aborts at once (or at its next heartbeat if the message was
- * missed while it reconnected).
+ * runs: when its instance dies the claim expires within `replyLockTtlMs`; a holder that cannot confirm its claim
+ * for that long (Redis unreachable) stops its reply, since another instance may hold the thread by then (and the
+ * databases refuse its writes once that one has written, see chatkit/store/reply-fence.ts). A stop request marks
+ * the holder's token and is published to every instance, so the holder aborts at once (or at its next heartbeat if
+ * the message was missed while it reconnected).
  */
 import { createClient, type RedisClientType } from 'redis';
 import type { Logger } from 'pino';
