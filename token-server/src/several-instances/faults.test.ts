@@ -71,6 +71,7 @@ describe('faults with several instances', () => {
 
     const done = await stream.until('thread.item.done');
     assert.equal(done?.type === 'thread.item.done' && done.item.type === 'assistant_message' && done.item.content[0]!.text, 'one two three four');
+    while (await stream.next()); // to the end of the stream: the claim is released once the reply has ended
     await waitFor('B to reach Redis again', async () => (await fetch(`${B}/readyz`)).status === 200);
     const later = await postJson(`${B}/api/chatkit/public`, { public_key: CLUSTER_PUBLIC_KEY }, { origin: CLUSTER_SITE_ORIGIN });
     assert.equal(later.status, 200, later.text);
