@@ -14,6 +14,7 @@
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../../clock.js';
 import { StoreUnavailableError } from '../../stores/store.js';
 import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
 import { StaleReplyError, fenceFor } from './reply-fence.js';
@@ -35,9 +36,18 @@ const MIGRATIONS: string[] = [
      id TEXT NOT NULL UNIQUE,
      thread_id TEXT NOT NULL REFERENCES chatkit_threads (id) ON DELETE CASCADE,
      user_id TEXT NOT NULL,
-     data TEXT NOT NULL
+     data TEXT NOT NULL,
+     -- For the per-user quota: the stored JSON's size, summed by user from the index alone.
+     bytes INTEGER NOT NULL
    );
    CREATE INDEX chatkit_items_by_thread ON chatkit_items (thread_id, user_id, seq);
+   CREATE INDEX chatkit_items_by_user ON chatkit_items (user_id, bytes);
+   -- For retention: each user's last write (unix ms).
+   CREATE TABLE chatkit_user_activity (
+     user_id TEXT PRIMARY KEY,
+     active_at BIGINT NOT NULL
+   );
+   CREATE INDEX chatkit_user_activity_by_time ON chatkit_user_activity (active_at);
    CREATE TABLE chatkit_feedback (
      item_id TEXT PRIMARY KEY REFERENCES chatkit_items (id) ON DELETE CASCADE,
      kind TEXT NOT NULL,
@@ -64,6 +74,8 @@ export interface PostgresThreadStoreOptions {
   /** Longest wait for a connection, and for one statement (default 5 s and 10 s). */
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /** Stamps each user's last write, which retention compares against. */
+  clock?: Clock;
 }
 
 /** SQLSTATE classes and socket errors that mean "the database is not reachable right now". */
@@ -115,6 +127,7 @@ export async function openPostgresThreadStore({
   maxConnections = 10,
   connectTimeoutMs = 5_000,
   statementTimeoutMs = 10_000,
+  clock = systemClock,
 }: PostgresThreadStoreOptions): Promise<ThreadStore> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -176,23 +189,38 @@ export async function openPostgresThreadStore({
   const page = (order: 'asc' | 'desc') => (order === 'asc' ? { op: '>', dir: 'ASC' } : { op: '<', dir: 'DESC' });
   // PostgreSQL's bigint upper bound: "before everything" for a descending page.
   const start = (order: 'asc' | 'desc') => (order === 'asc' ? '0' : '9223372036854775807');
-  const insertItem = 'INSERT INTO chatkit_items (id, thread_id, user_id, data) VALUES ($1, $2, $3, $4)';
+  /**
+   * `statement` (a write RETURNING user_id) in one statement with stamping that user's activity, for retention.
+   * Its row count is then the number of rows the write changed (one user per write).
+   */
+  const touching = (statement: string, activeAtParam: number) => `WITH changed AS (${statement} RETURNING user_id)
+    INSERT INTO chatkit_user_activity (user_id, active_at) SELECT DISTINCT user_id, $${activeAtParam}::bigint FROM changed
+    ON CONFLICT (user_id) DO UPDATE SET active_at = excluded.active_at`;
+  const stored = (item: ThreadItem) => {
+    const data = JSON.stringify(item);
+    return { data, bytes: Buffer.byteLength(data) };
+  };
 
   return {
     kind: 'postgres',
     async createThread(userId, thread) {
-      await query('INSERT INTO chatkit_threads (id, user_id, data) VALUES ($1, $2, $3)', [thread.id, userId, JSON.stringify(thread)]);
+      await query(touching('INSERT INTO chatkit_threads (id, user_id, data) VALUES ($1, $2, $3)', 4), [thread.id, userId, JSON.stringify(thread), clock.now()]);
     },
     async getThread(userId, threadId) {
       const { rows } = await query('SELECT seq, data FROM chatkit_threads WHERE id = $1 AND user_id = $2', [threadId, userId]);
       return parse<ThreadMetadata>(rows)[0];
     },
     async updateThread(userId, thread) {
-      const result = await write(thread.id, 'UPDATE chatkit_threads SET data = $1 WHERE id = $2 AND user_id = $3', [JSON.stringify(thread), thread.id, userId]);
+      const result = await write(thread.id, touching('UPDATE chatkit_threads SET data = $1 WHERE id = $2 AND user_id = $3', 4), [
+        JSON.stringify(thread),
+        thread.id,
+        userId,
+        clock.now(),
+      ]);
       return (result.rowCount ?? 0) > 0;
     },
     async deleteThread(userId, threadId) {
-      const result = await query('DELETE FROM chatkit_threads WHERE id = $1 AND user_id = $2', [threadId, userId]);
+      const result = await query(touching('DELETE FROM chatkit_threads WHERE id = $1 AND user_id = $2', 3), [threadId, userId, clock.now()]);
       return (result.rowCount ?? 0) > 0;
     },
     async listThreads(userId, { limit, order, after }): Promise<Page<ThreadMetadata>> {
@@ -209,14 +237,25 @@ export async function openPostgresThreadStore({
       return Number(rows[0]!.n);
     },
     async addItem(userId, item) {
-      await write(item.thread_id, insertItem, [item.id, item.thread_id, userId, JSON.stringify(item)]);
-    },
-    async saveItem(userId, item) {
-      await write(item.thread_id, 'UPDATE chatkit_items SET data = $1 WHERE id = $2 AND thread_id = $3 AND user_id = $4', [
-        JSON.stringify(item),
+      const { data, bytes } = stored(item);
+      await write(item.thread_id, touching('INSERT INTO chatkit_items (id, thread_id, user_id, data, bytes) VALUES ($1, $2, $3, $4, $5)', 6), [
         item.id,
         item.thread_id,
         userId,
+        data,
+        bytes,
+        clock.now(),
+      ]);
+    },
+    async saveItem(userId, item) {
+      const { data, bytes } = stored(item);
+      await write(item.thread_id, touching('UPDATE chatkit_items SET data = $1, bytes = $2 WHERE id = $3 AND thread_id = $4 AND user_id = $5', 6), [
+        data,
+        bytes,
+        item.id,
+        item.thread_id,
+        userId,
+        clock.now(),
       ]);
     },
     async deleteItems(userId, threadId, itemIds) {
@@ -264,6 +303,29 @@ export async function openPostgresThreadStore({
         [approvalId, threadId, userId],
       );
       return rows[0] ? (JSON.parse(rows[0].data) as PendingApproval) : undefined;
+    },
+    async usage(userId) {
+      const { rows } = await query<{ threads: string; items: string; bytes: string }>(
+        `SELECT (SELECT count(*) FROM chatkit_threads WHERE user_id = $1) AS threads, count(*) AS items, COALESCE(sum(bytes), 0) AS bytes
+         FROM chatkit_items WHERE user_id = $1`,
+        [userId],
+      );
+      return { threads: Number(rows[0]!.threads), items: Number(rows[0]!.items), bytes: Number(rows[0]!.bytes) };
+    },
+    async deleteIdleUsers(userIdPrefix, idleSinceMs, limit) {
+      // One statement: the idle users' activity rows stay locked until their threads are gone (a write of theirs
+      // waits), and SKIP LOCKED lets the passes of several instances share the work instead of queueing.
+      const { rows } = await query<{ user_id: string }>(
+        `WITH idle AS (
+           SELECT user_id FROM chatkit_user_activity WHERE active_at < $1 AND starts_with(user_id, $2)
+           ORDER BY active_at LIMIT $3 FOR UPDATE SKIP LOCKED
+         ), threads AS (
+           DELETE FROM chatkit_threads WHERE user_id IN (SELECT user_id FROM idle)
+         )
+         DELETE FROM chatkit_user_activity WHERE user_id IN (SELECT user_id FROM idle) RETURNING user_id`,
+        [idleSinceMs, userIdPrefix, limit],
+      );
+      return rows.map((row) => row.user_id);
     },
     async ping() {
       const { rows } = await query<{ ok: number }>('SELECT 1 AS ok', []);

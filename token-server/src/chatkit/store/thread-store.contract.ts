@@ -6,13 +6,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { manualClock } from '../../../test-support/start-app.js';
+import type { Clock } from '../../clock.js';
 import type { AssistantMessageItem, ThreadItem, ThreadMetadata } from '../protocol/types.js';
 import { StaleReplyError, withReplyFence } from './reply-fence.js';
 import { UnknownCursorError, allItems, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 export interface ThreadStoreUnderTest {
   name: string;
-  open(): Promise<ThreadStore>;
+  /** Opens a store whose writes are stamped by `clock` (retention compares against it). */
+  open(options: { clock: Clock }): Promise<ThreadStore>;
 }
 
 const user = () => `user_${randomUUID()}`;
@@ -35,8 +38,9 @@ const texts = (items: ThreadItem[]) => items.map((item) => (item as AssistantMes
 export function threadStoreContract(impl: ThreadStoreUnderTest): void {
   describe(`the ${impl.name} thread store keeps the thread-store contract`, () => {
     let store: ThreadStore;
+    const clock = manualClock();
     before(async () => {
-      store = await impl.open();
+      store = await impl.open({ clock });
     });
     after(() => store.close());
 
@@ -185,6 +189,54 @@ export function threadStoreContract(impl: ThreadStoreUnderTest): void {
         const firstNew = stored.findIndex((text) => text.startsWith('new'));
         assert.ok(firstNew >= 0);
         assert.ok(stored.slice(firstNew).every((text) => text.startsWith('new')), `no old write after a new one: ${stored.join(', ')}`);
+      });
+    });
+
+    describe('quota usage and retention', () => {
+      test('usage counts a user\'s threads, items and the bytes their items take as stored, and nobody else\'s', async () => {
+        const owner = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        await store.createThread(owner, newThread());
+        const items = [message(thread.id, 'short'), message(thread.id, 'ünïcode 🙂 '.repeat(50))];
+        for (const item of items) await store.addItem(owner, item);
+        await store.addItem(user(), message(thread.id, 'someone else'));
+        const bytes = items.reduce((sum, item) => sum + Buffer.byteLength(JSON.stringify(item)), 0);
+        assert.deepEqual(await store.usage(owner), { threads: 2, items: 2, bytes });
+        const grown = { ...items[0]!, content: [{ type: 'output_text' as const, text: 'x'.repeat(1_000), annotations: [] }] };
+        await store.saveItem(owner, grown);
+        assert.equal((await store.usage(owner)).bytes, bytes - Buffer.byteLength(JSON.stringify(items[0])) + Buffer.byteLength(JSON.stringify(grown)));
+        assert.deepEqual(await store.usage(user()), { threads: 0, items: 0, bytes: 0 });
+      });
+
+      test('retention deletes, with everything they stored, only users of the prefix idle since the cutoff, at most `limit` a pass', async () => {
+        const tag = randomUUID().slice(0, 8);
+        const idle = [`anon_${tag}_a`, `anon_${tag}_b`, `anon_${tag}_c`];
+        const signedIn = `user_${tag}`;
+        const writeFor = async (owner: string) => {
+          const thread = newThread();
+          await store.createThread(owner, thread);
+          await store.addItem(owner, message(thread.id, `from ${owner}`));
+          return thread;
+        };
+        const idleThreads = [];
+        for (const owner of [...idle, signedIn]) idleThreads.push(await writeFor(owner));
+        clock.advance(10 * 86_400_000);
+        const cutoff = clock.now();
+        clock.advance(1_000);
+        const active = `anon_${tag}_active`;
+        await writeFor(active);
+        // A write stamps the writer: this idle visitor renames a thread after the cutoff and so stays.
+        await store.updateThread(idle[2]!, { ...idleThreads[2]!, title: 'still here' });
+
+        const prefix = `anon_${tag}_`;
+        const first = await store.deleteIdleUsers(prefix, cutoff, 1);
+        const second = await store.deleteIdleUsers(prefix, cutoff, 10);
+        assert.equal(first.length, 1);
+        assert.deepEqual([...first, ...second].sort(), [idle[0], idle[1]]);
+        assert.deepEqual(await store.deleteIdleUsers(prefix, cutoff, 10), [], 'nothing left');
+        for (const owner of [idle[0]!, idle[1]!]) assert.deepEqual(await store.usage(owner), { threads: 0, items: 0, bytes: 0 });
+        for (const owner of [idle[2]!, active, signedIn]) assert.equal((await store.usage(owner)).threads, 1, owner);
       });
     });
 

@@ -18,9 +18,9 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-threadStoreContract({ name: 'SQLite (in memory)', open: async () => openSqliteThreadStore(':memory:') });
-threadStoreContract({ name: 'SQLite (on disk)', open: async () => openSqliteThreadStore(join(dataDir, 'contract.sqlite')) });
+threadStoreContract({ name: 'SQLite (in memory)', open: async ({ clock }) => openSqliteThreadStore(':memory:', { clock }) });
+threadStoreContract({ name: 'SQLite (on disk)', open: async ({ clock }) => openSqliteThreadStore(join(dataDir, 'contract.sqlite'), { clock }) });
 threadStoreContract({
   name: 'PostgreSQL',
-  open: async () => openPostgresThreadStore({ url: await postgres.createDatabase('contract'), logger: pino({ level: 'silent' }) }),
+  open: async ({ clock }) => openPostgresThreadStore({ url: await postgres.createDatabase('contract'), logger: pino({ level: 'silent' }), clock }),
 });
