@@ -175,9 +175,11 @@ export class ChatKitHandlers {
     const claim = await this.replyLocks.acquire(threadId);
     if (!claim) throw threadBusy();
     return async (sink, clientGone) => {
+      // Either signal stops the reply, with its own reason (the runner tells a shutdown from a stop by it).
       const stop = new AbortController();
-      const abort = () => stop.abort();
-      for (const signal of [clientGone, claim.stopped]) {
+      const signals = [clientGone, claim.stopped];
+      const abort = () => stop.abort(signals.find((signal) => signal.aborted)?.reason);
+      for (const signal of signals) {
         if (signal.aborted) abort();
         else signal.addEventListener('abort', abort, { once: true });
       }
