@@ -16,13 +16,13 @@ import { loadSigningKey } from './auth/signing-key.js';
 import { createUserTokenVerifier } from './auth/user-tokens.js';
 import { createVisitorTokens } from './auth/visitor-tokens.js';
 import { loadAgentModule } from './chatkit/agent/agent-source.js';
-import { createChatKitBackend, type AgentSource } from './chatkit/index.js';
+import { CHATKIT_PATH, createChatKitBackend, type AgentSource } from './chatkit/index.js';
 import { openPostgresThreadStore } from './chatkit/store/postgres-thread-store.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, hostedEnabled, modelEnabled, type Config } from './config.js';
 import { healthRoutes, type Feature } from './health/routes.js';
 import { createHostedSessions } from './hosted/hosted-sessions.js';
-import { hostedRoutes } from './hosted/routes.js';
+import { HOSTED_REFRESH_PATH, HOSTED_START_PATH, hostedRoutes } from './hosted/routes.js';
 import { createSessionClient } from './hosted/session-client.js';
 import { cors } from './http/cors.js';
 import { HttpError, jsonErrorHandler, sendError } from './http/errors.js';
@@ -185,12 +185,14 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  const publicKeyOrigins = config.publicKeys.flatMap((entry) => entry.origins);
   app.use(
     '/api',
     cors({
       credentialed: config.allowedOrigins,
-      anonymous: config.publicKeys.flatMap((entry) => entry.origins),
-      openPaths: [PUBLIC_ACCESS_PATH],
+      anonymous: publicKeyOrigins,
+      anonymousPaths: [PUBLIC_ACCESS_PATH],
+      checkedPaths: [HOSTED_START_PATH, HOSTED_REFRESH_PATH, CHATKIT_PATH],
     }),
   );
   app.use(
@@ -200,6 +202,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
 
   // The ChatKit custom backend (POST /api/chatkit, built in ./chatkit/): it authenticates with `authenticate`
   // (site users and visitors) before reading its body, and reads that body itself, so it comes before jsonBody.
+  // Site users come from ALLOWED_ORIGINS, visitors from their key's origins; any other page reads a 403.
+  app.post(CHATKIT_PATH, requireAllowedOrigin([...config.allowedOrigins, ...publicKeyOrigins], config.publicUrl));
   app.use(chatkitBackend.router);
 
   app.use('/api', jsonBody({ limitBytes: limits.jsonBodyBytes, maxDepth: limits.jsonMaxDepth }));

@@ -19,6 +19,10 @@ export interface HostedRoutesOptions {
   checkOrigin: RequestHandler;
 }
 
+/** The signed-in endpoints of hosted sessions (they check `Origin` before anything else). */
+export const HOSTED_START_PATH = '/api/chatkit/start';
+export const HOSTED_REFRESH_PATH = '/api/chatkit/refresh';
+
 const startBody = z.object({}).strict();
 const refreshBody = z.object({ currentClientSecret: z.string().min(1).max(4096) }).strict();
 
@@ -33,11 +37,11 @@ export function hostedRoutes({ sessions, authenticateUser, rateLimits, perUser, 
   const userId = (res: Response) => (res.locals.principal as Principal).userId;
   const guards = [requireHosted, checkOrigin, requireUser, rateLimit(rateLimits, perUser, (_req, res) => userId(res))];
 
-  router.post('/api/chatkit/start', ...guards, async (req, res) => {
+  router.post(HOSTED_START_PATH, ...guards, async (req, res) => {
     parseBody(startBody, req.body);
     res.json(await sessions!.start(userId(res)));
   });
-  router.post('/api/chatkit/refresh', ...guards, async (req, res) => {
+  router.post(HOSTED_REFRESH_PATH, ...guards, async (req, res) => {
     const { currentClientSecret } = parseBody(refreshBody, req.body);
     res.json(await sessions!.refresh(userId(res), currentClientSecret));
   });

@@ -96,6 +96,13 @@ describe('bad input never breaks the server or leaks a secret', () => {
     assert.equal(res.status, 415);
   });
 
+  test('a gzip body that does not decompress is 400 invalid_json, a documented code, not bad_request', async () => {
+    const corrupt = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x03, 0x01, 0x02, 0x03]);
+    const res = record(await rawPost(`${stack.url}/api/chatkit/public`, corrupt, { 'content-type': 'application/json', 'content-encoding': 'gzip', ...withCanary }));
+    assert.equal(res.status, 400);
+    assert.equal(JSON.parse(res.text).error.code, 'invalid_json');
+  });
+
   test('a secret sent in a refresh by someone without a valid token is not logged or echoed', async () => {
     const res = record(await postJson(`${stack.url}/api/chatkit/refresh?token=${CANARY}`, { currentClientSecret: CANARY }, withCanary));
     assert.equal(res.status, 401);
@@ -115,7 +122,7 @@ describe('bad input never breaks the server or leaks a secret', () => {
     assert.equal(res.headers.get('x-powered-by'), null);
   });
 
-  test('a CORS preflight from an allowed origin is answered; from another origin it gets no CORS headers', async () => {
+  test('a CORS preflight from an allowed origin is answered with credentials; another origin only gets to read its refusal', async () => {
     const preflight = (origin: string) =>
       fetch(`${stack.url}/api/chatkit/start`, {
         method: 'OPTIONS',
@@ -125,8 +132,12 @@ describe('bad input never breaks the server or leaks a secret', () => {
     assert.equal(ok.status, 204);
     assert.equal(ok.headers.get('access-control-allow-origin'), STACK_SITE_ORIGIN);
     assert.match(ok.headers.get('access-control-allow-headers') ?? '', /Authorization/);
+    assert.equal(ok.headers.get('access-control-allow-credentials'), 'true');
     const evil = await preflight('https://evil.test');
-    assert.equal(evil.headers.get('access-control-allow-origin'), null);
+    assert.equal(evil.headers.get('access-control-allow-credentials'), null, 'never credentials for an origin nobody listed');
+    const refused = await postJson(`${stack.url}/api/chatkit/start`, undefined, { origin: 'https://evil.test' });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'origin_not_allowed');
   });
 
   test('the server still answers after all of that', async () => {

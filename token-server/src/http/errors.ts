@@ -40,12 +40,15 @@ export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     req.log?.warn({ store: err.store }, 'store unavailable');
     return sendError(res, storeUnavailable());
   }
-  const e = err as { type?: string; status?: number };
+  const e = err as { type?: string; status?: number; code?: string };
   // body-parser errors carry the raw body; only their type is used, so nothing of it reaches a log or the client.
   if (e.type === 'entity.too.large') return sendError(res, new HttpError(413, 'body_too_large', 'The request body is too large.'));
   if (e.type === 'entity.parse.failed') return sendError(res, new HttpError(400, 'invalid_json', 'The request body is not valid JSON.'));
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
     return sendError(res, new HttpError(415, 'unsupported_encoding', 'The request body encoding is not supported.'));
+  // zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR, ...): a gzip/deflate/br body that does not decompress.
+  if (e.status === 400 && /^Z_/.test(e.code ?? ''))
+    return sendError(res, new HttpError(400, 'invalid_json', 'The request body could not be decompressed as its Content-Encoding says.'));
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
     return sendError(res, new HttpError(e.status, 'bad_request', 'The request could not be read.'));
   req.log?.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'unhandled error');
