@@ -33,7 +33,9 @@ export default {
   files: ['widget/test/**/*.test.ts'],
   hostname: 'localhost',
   port,
-  nodeResolve: true,
+  // Lit's production build, as users get it: the dev server would pick the `development` export (and every
+  // test would print "Lit is in dev mode").
+  nodeResolve: { exportConditions: ['production'] },
   // One page at a time: the tests share token servers and switch faults on them.
   concurrency: 1,
   browsers: [BROWSERS[browser]()],

@@ -1,5 +1,6 @@
 // Checks the built script-tag widget against its size budget, gzipped (level 9) as a server would send it:
-// the loader every page pays for at most 8 KiB; the lazily loaded code (all chat-kit-widget-*.js chunks
+// the loader every page pays for at most 8.5 KiB (8 until it drew the launcher's SVG icon, the accent and the
+// dark colours itself); the lazily loaded code (all chat-kit-widget-*.js chunks
 // together) at most 75 KiB. Prints every file and fails past budget. Run `npm run build` first.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 
 const DIR = 'dist/widget';
 const LOADER = 'chat-kit-widget.js';
-const BUDGET = { loader: 8 * 1024, lazy: 75 * 1024 };
+const BUDGET = { loader: 8.5 * 1024, lazy: 75 * 1024 };
 
 let files;
 try {

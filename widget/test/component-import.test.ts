@@ -11,4 +11,8 @@ describe('importing the element class', () => {
     expect(customElements.get('chat-kit-widget')).to.equal(undefined);
     expect(document.querySelectorAll('script[src*="chatkit"]')).to.have.length(0);
   });
+
+  it("runs Lit's production build, as the bundles do (the development one warns on every page)", () => {
+    expect((globalThis as { litIssuedWarnings?: Set<string> }).litIssuedWarnings).to.equal(undefined);
+  });
 });

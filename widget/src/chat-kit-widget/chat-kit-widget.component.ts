@@ -9,7 +9,7 @@ import { preloadChatKitScript } from '../internal/preload-chatkit-script.js';
 import { VERSION } from '../internal/version.js';
 import type { ViewState, WidgetSession, WidgetView } from '../session/index.js';
 import { styles } from './chat-kit-widget.styles.js';
-import { h } from './dom.js';
+import { h, launcherIcon } from './dom.js';
 import { loadSessionModule } from './load-session.js';
 
 /** Events the element dispatches (all `CustomEvent`s that bubble and cross shadow roots). */
@@ -61,7 +61,7 @@ interface LauncherParts {
  * @attr open - Whether the launcher's panel is open (reflected).
  * @attr position - `bottom-right` | `bottom-left` (launcher). Default `bottom-right`.
  * @attr theme - `light` | `dark` | `auto` (follows `prefers-color-scheme`). Default `light`.
- * @attr accent - Accent colour (any CSS colour) passed to ChatKit's theme.
+ * @attr accent - Accent colour (any CSS colour): ChatKit's theme accent and the launcher's background.
  * @attr locale - ChatKit's locale and the widget's own strings. Default `navigator.language`.
  * @attr greeting - Start-screen greeting.
  * @attr placeholder - Composer placeholder.
@@ -101,7 +101,7 @@ interface LauncherParts {
  * @csspart error - The error or sign-in message, with its retry button.
  *
  * @cssproperty --ckw-inline-height - Height of an inline widget when the page sets none. Default 560px.
- * @cssproperty --ckw-accent-color - Launcher background. Default #111827.
+ * @cssproperty --ckw-accent-color - Launcher background. Default: the `accent` attribute, else #111827 (#6b7280 when dark).
  * @cssproperty --ckw-launcher-color - Launcher icon colour. Default #fff.
  * @cssproperty --ckw-launcher-size - Launcher diameter. Default 56px.
  * @cssproperty --ckw-offset-x - Distance of launcher and panel from the viewport's side. Default 20px.
@@ -114,8 +114,8 @@ interface LauncherParts {
  * @cssproperty --ckw-surface-color - Background of the panel, loading and error views. Default #fff (#1f1f1f when dark).
  * @cssproperty --ckw-text-color - Text colour of the widget's own UI. Default #1f2328 (#ececec when dark).
  * @cssproperty --ckw-border-color - Header divider. Default #e5e7eb (#3a3a3a when dark).
- * @cssproperty --ckw-error-color - Error text. Default #8a1c1c.
- * @cssproperty --ckw-error-background - Error banner background. Default #fff4f4.
+ * @cssproperty --ckw-error-color - Error text. Default #8a1c1c (#ff9e9e when dark).
+ * @cssproperty --ckw-error-background - Error banner background. Default #fff4f4 (#3b1f1f when dark).
  * @cssproperty --ckw-font-family - Font of the widget's own UI. Default: inherited from the page.
  */
 export class ChatKitWidget extends ReactiveElement {
@@ -190,6 +190,8 @@ export class ChatKitWidget extends ReactiveElement {
   readonly #status = h('div');
   #launcher: LauncherParts | undefined;
   #drawnDisplay: string | undefined;
+  /** `:host { --_accent-attr }` from the accent attribute, set through the CSSOM (no style attribute, no CSS text). */
+  #accentRule: CSSStyleRule | undefined;
   /** The configuration read from the attributes; undefined while an attribute is invalid. */
   #config: WidgetConfig | undefined;
   /** The last valid configuration, which a running session keeps using. */
@@ -284,6 +286,7 @@ export class ChatKitWidget extends ReactiveElement {
     const display = this.display === 'launcher' ? 'launcher' : 'inline';
     const redraw = display !== this.#drawnDisplay;
     if (redraw) this.#draw(display);
+    this.#applyAccent(this.#config?.accent);
     const launcher = this.#launcher;
     if (launcher) {
       launcher.wrapper.className = this.position === 'bottom-left' ? 'left' : 'right';
@@ -317,7 +320,7 @@ export class ChatKitWidget extends ReactiveElement {
       this.renderRoot.replaceChildren(surface);
       return;
     }
-    const button = h('button', { part: 'launcher', class: 'launcher', type: 'button', 'aria-controls': 'panel' });
+    const button = h('button', { part: 'launcher', class: 'launcher', type: 'button', 'aria-controls': 'panel' }, launcherIcon());
     button.addEventListener('click', () => this.toggle());
     button.addEventListener('pointerenter', this.#preload);
     button.addEventListener('focus', this.#preload);
@@ -333,6 +336,18 @@ export class ChatKitWidget extends ReactiveElement {
     panel.addEventListener('keydown', this.#onPanelKeydown);
     this.#launcher = { wrapper: h('div', {}, button, panel), button, panel, title, close };
     this.renderRoot.replaceChildren(this.#launcher.wrapper);
+  }
+
+  /** The launcher wears the accent colour too (the `--ckw-accent-color` custom property still wins). */
+  #applyAccent(accent: string | undefined): void {
+    if (!this.#accentRule) {
+      const root = this.renderRoot as ShadowRoot;
+      const sheet = new CSSStyleSheet();
+      sheet.insertRule(':host{}');
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      this.#accentRule = sheet.cssRules[0] as CSSStyleRule;
+    }
+    this.#accentRule.style.setProperty('--_accent-attr', accent ?? ''); // '' removes it
   }
 
   #drawStatus(strings: WidgetStrings): void {

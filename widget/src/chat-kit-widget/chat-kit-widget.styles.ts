@@ -15,6 +15,10 @@ export const styles = css`
     --_surface: var(--ckw-surface-color, #fff);
     --_text: var(--ckw-text-color, #1f2328);
     --_border: var(--ckw-border-color, #e5e7eb);
+    --_error: var(--ckw-error-color, #8a1c1c);
+    --_error-bg: var(--ckw-error-background, #fff4f4);
+    /* --_accent-attr is the accent attribute (set by the element); the custom property wins over both. */
+    --_accent: var(--ckw-accent-color, var(--_accent-attr, #111827));
     --_shadow: var(--ckw-shadow, 0 8px 28px #0004);
     display: block;
     position: relative;
@@ -22,17 +26,26 @@ export const styles = css`
     font-family: var(--ckw-font-family, inherit);
     color: var(--_text);
   }
-  /* The widget's own surfaces follow ChatKit's colour scheme. */
+  /*
+   * The widget's own surfaces follow ChatKit's colour scheme. Dark defaults: every text colour reads at 4.5:1 or
+   * better on the dark surface; the launcher stands 3:1 from a dark page and under its white icon.
+   */
   :host([theme='dark']) {
     --_surface: var(--ckw-surface-color, #1f1f1f);
     --_text: var(--ckw-text-color, #ececec);
     --_border: var(--ckw-border-color, #3a3a3a);
+    --_error: var(--ckw-error-color, #ff9e9e);
+    --_error-bg: var(--ckw-error-background, #3b1f1f);
+    --_accent: var(--ckw-accent-color, var(--_accent-attr, #6b7280));
   }
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) {
       --_surface: var(--ckw-surface-color, #1f1f1f);
       --_text: var(--ckw-text-color, #ececec);
       --_border: var(--ckw-border-color, #3a3a3a);
+      --_error: var(--ckw-error-color, #ff9e9e);
+      --_error-bg: var(--ckw-error-background, #3b1f1f);
+      --_accent: var(--ckw-accent-color, var(--_accent-attr, #6b7280));
     }
   }
   :host([display='launcher']) {
@@ -79,16 +92,28 @@ export const styles = css`
     width: var(--_size);
     height: var(--_size);
     border-radius: 50%;
-    background: var(--ckw-accent-color, #111827);
+    background: var(--_accent);
     color: var(--ckw-launcher-color, #fff);
   }
-  /* A speech bubble drawn in CSS: no SVG to ship. */
-  .launcher::before {
-    content: '';
-    width: 42%;
-    height: 32%;
-    background: currentColor;
-    border-radius: 4px 4px 4px 0;
+  .launcher svg {
+    width: 46%;
+    height: 46%;
+    fill: currentColor;
+    fill-rule: evenodd;
+    stroke: currentColor;
+    stroke-linecap: round;
+  }
+  .bubble {
+    stroke: none;
+  }
+  .x {
+    fill: none;
+    stroke-width: 2.4;
+  }
+  /* The chat bubble while closed, an X while open. */
+  :host([open]) .launcher .bubble,
+  :host(:not([open])) .launcher .x {
+    display: none;
   }
   .panel {
     bottom: calc(var(--_y) + var(--_size) + 12px);
@@ -149,24 +174,32 @@ export const styles = css`
     display: flex;
     flex-direction: column;
     align-items: center;
-    justify-content: center;
+    /* safe: a message taller than the panel scrolls from its top instead of losing it. */
+    justify-content: safe center;
     gap: 12px;
     padding: 24px;
+    overflow: auto;
     text-align: center;
     background: var(--_surface);
+    /* URLs and codes break anywhere rather than widen the message past the panel. */
+    overflow-wrap: anywhere;
   }
   .error {
-    color: var(--ckw-error-color, #8a1c1c);
+    color: var(--_error);
   }
   .banner {
     bottom: auto;
     flex-direction: row;
     padding: 8px 12px;
-    background: var(--ckw-error-background, #fff4f4);
+    background: var(--_error-bg);
+  }
+  .error > p {
+    max-width: 100%;
+    margin: 0;
   }
   small {
     display: block;
-    opacity: 0.8;
+    font-size: 0.875em;
   }
   .retry {
     padding: 6px 14px;
