@@ -84,7 +84,18 @@ export async function startDemoServer(env: Env, deps: AppDeps = {}): Promise<Dem
     // Both origins' pages load the widget from, and talk to, the main origin (under either loopback spelling).
     const csp = contentSecurityPolicy({ scriptOrigins: [...origins.site, ...standIn], connectOrigins: origins.site });
 
-    const site = await renderSite({ server: addresses.siteUrl, publicKey, secondOriginUrl: addresses.secondOriginUrl, chatkitScriptSrc: settings.chatkitScriptSrc });
+    const site = await renderSite({
+      server: addresses.siteUrl,
+      publicKey,
+      secondOriginUrl: addresses.secondOriginUrl,
+      chatkitScriptSrc: settings.chatkitScriptSrc,
+      settings: {
+        allowedOrigins: config.allowedOrigins,
+        publicKeys: config.publicKeys.map(({ key, origins }) => ({ key, origins })),
+        demoSignIn: usesDemoIdentity(env),
+        domainKeySet: config.chatkit.domainKey !== undefined,
+      },
+    });
     mainHandler.set(
       createDemoApp({
         site,

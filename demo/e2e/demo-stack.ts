@@ -33,6 +33,8 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
 export interface DemoStackOptions {
   /** Start without OPENAI_API_KEY (and without OPENAI_BASE_URL): what a newcomer without a key sees. */
   withoutOpenAI?: boolean;
+  /** More environment for the demo server, as a site owner would put in `.env`. */
+  env?: Record<string, string>;
 }
 
 export interface DemoStack {
@@ -127,6 +129,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     LOG_LEVEL: 'warn',
     DEMO_CHATKIT_SCRIPT_SRC: standIn.url,
     ...(options.withoutOpenAI ? {} : { OPENAI_API_KEY: MOCK_OPENAI_API_KEY, OPENAI_BASE_URL: openai.baseURL, CHATKIT_WORKFLOW_ID: E2E_WORKFLOW_ID }),
+    ...options.env,
   };
   const server = await startDemoServer(env, dataDir);
   const browser: Browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS });

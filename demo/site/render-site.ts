@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { SITE_PAGES } from './site-pages.js';
+import { AUTH_SCRIPT, embedSnippet, type ServerSettings } from './scripts/embed-snippet.js';
+import { SITE_PAGES, type SitePage } from './site-pages.js';
 
 export interface SiteValues {
   /** The token server's base URL, as site owners would write it in the snippet. */
@@ -14,6 +15,8 @@ export interface SiteValues {
   secondOriginUrl: string;
   /** When set, every widget loads this instead of OpenAI's ChatKit script. */
   chatkitScriptSrc?: string;
+  /** What the token server allows, for the pages that compute their status and settings from it. */
+  settings: ServerSettings;
 }
 
 export interface Asset {
@@ -63,6 +66,18 @@ function navigation(currentPath: string, secondOriginUrl: string): string {
   return links.join('\n');
 }
 
+/** JSON that is safe inside a `<script type="application/json">` (no `</script>` or `<!--` can appear). */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+/** The page's snippet, as the builder would write it for the same choices. */
+function pageSnippet(page: SitePage, values: SiteValues): string {
+  if (!page.snippet) return '';
+  const choices = { ...page.snippet, embed: 'element', position: 'bottom-right', theme: 'light', title: '', greeting: '', placeholder: '' } as const;
+  return embedSnippet(choices, values.server, values.publicKey);
+}
+
 async function readSiteFile(path: string): Promise<string> {
   return readFile(`${SITE_DIR}${path}`, 'utf8');
 }
@@ -85,13 +100,22 @@ async function bundleScripts(): Promise<Map<string, Asset>> {
 
 export async function renderSite(values: SiteValues): Promise<RenderedSite> {
   const layout = await readSiteFile('layout.html');
-  const partials = { 'sign-in': await readSiteFile('partials/sign-in.html') };
-  const text = { server: values.server, publicKey: values.publicKey, secondOriginUrl: values.secondOriginUrl };
+  const partials = { 'sign-in': await readSiteFile('partials/sign-in.html'), 'auth-script': await readSiteFile('partials/auth-script.html') };
+  const text = { server: values.server, publicKey: values.publicKey, secondOriginUrl: values.secondOriginUrl, authScript: AUTH_SCRIPT };
 
   const pages = new Map<string, string>();
   for (const page of SITE_PAGES) {
-    const content = fillTemplate(await readSiteFile(`pages/${page.file}`), text, { scriptSrcAttribute: scriptSrcAttribute(values.chatkitScriptSrc) }, partials);
-    const html = fillTemplate(layout, { ...text, title: page.title, script: page.script }, { nav: navigation(page.path, values.secondOriginUrl), content });
+    const content = fillTemplate(
+      await readSiteFile(`pages/${page.file}`),
+      { ...text, snippet: pageSnippet(page, values) },
+      { scriptSrcAttribute: scriptSrcAttribute(values.chatkitScriptSrc) },
+      partials,
+    );
+    const html = fillTemplate(
+      layout,
+      { ...text, title: page.title, script: page.script },
+      { nav: navigation(page.path, values.secondOriginUrl), content, serverSettings: jsonForScript(values.settings) },
+    );
     pages.set(page.path, html);
   }
 

@@ -1,10 +1,12 @@
 /**
  * The embed builder: every change in the form is applied to the live widget's attributes at once, and the
- * snippet below it is rewritten to match.
+ * snippet below it is rewritten to match, with the auth hook file for the signed-in modes and the token
+ * server's settings for the site's origin (extending what this server allows now).
  */
 import { getToken } from './demo-auth-client.js';
 import { required } from './dom.js';
-import { embedHelp, embedSnippet, snippetHelp, widgetAttributes, type EmbedChoices } from './embed-snippet.js';
+import { authScriptFor, embedHelp, embedSnippet, isSignedInMode, serverSettingsFor, siteOriginOf, snippetHelp, widgetAttributes, type EmbedChoices } from './embed-snippet.js';
+import { readServerSettings } from './server-settings.js';
 
 const form = required<HTMLFormElement>('[data-builder-form]');
 const widget = required<HTMLElementTagNameMap['chat-kit-widget']>('[data-preview] chat-kit-widget');
@@ -12,6 +14,12 @@ const previewNote = required<HTMLElement>('[data-preview-note]');
 const snippet = required<HTMLElement>('[data-snippet]');
 const help = required<HTMLElement>('[data-snippet-help]');
 const formHelp = required<HTMLElement>('[data-embed-help]');
+const authScriptBlock = required<HTMLElement>('[data-auth-script-block]');
+const authScript = required<HTMLElement>('[data-auth-script]');
+const settingsBlock = required<HTMLElement>('[data-server-settings]');
+const siteOriginInput = required<HTMLInputElement>('[name="site-origin"]');
+const siteOriginHelp = required<HTMLElement>('[data-site-origin-help]');
+const serverSettings = readServerSettings();
 const copyStatus = required<HTMLElement>('[data-copy-status]');
 const publicKey = widget.getAttribute('public-key') ?? '';
 /** Attributes the builder manages; the rest (the public key for the preview's fallback, script-src) stay. */
@@ -38,8 +46,8 @@ function readChoices(): EmbedChoices {
 
 function previewNoteFor(choices: EmbedChoices): string {
   const notes: string[] = [];
-  if (choices.display === 'launcher') notes.push('The launcher floats in the corner of this window: look bottom-' + choices.position.split('-')[1] + '.');
-  if (choices.authMode !== 'direct-token')
+  if (choices.display === 'launcher') notes.push(`The launcher sits in the bottom-${choices.position.split('-')[1]} corner of this box, as it will in the corner of your page.`);
+  if (isSignedInMode(choices.authMode))
     notes.push('Signed-in modes use the JWT from your page; here that is the demo sign-in (sign in on the Signed in page), and without one the preview falls back to the public key.');
   return notes.join(' ');
 }
@@ -57,18 +65,28 @@ function apply(): void {
   previewNote.hidden = !note;
   form.querySelector<HTMLSelectElement>('[name="position"]')!.disabled = choices.display !== 'launcher';
   snippet.textContent = embedSnippet(choices, location.origin, publicKey);
-  help.textContent = snippetHelp(choices.authMode, publicKey);
   formHelp.textContent = embedHelp(choices.embed);
+  authScriptBlock.hidden = !isSignedInMode(choices.authMode);
+  authScript.textContent = authScriptFor(choices.embed);
+  const siteOrigin = siteOriginOf(siteOriginInput.value);
+  siteOriginInput.setAttribute('aria-invalid', String(!siteOrigin));
+  siteOriginHelp.textContent = siteOrigin
+    ? "Scheme and host (and port), no path: the server's settings below let it in."
+    : `"${siteOriginInput.value}" is not an origin: write it as https://www.example.com (no path).`;
+  settingsBlock.textContent = serverSettingsFor(choices.authMode, siteOrigin ?? 'https://www.example.com', serverSettings, publicKey);
+  help.textContent = snippetHelp(choices.authMode);
   copyStatus.textContent = '';
 }
 
-async function copySnippet(): Promise<void> {
+const COPY_SOURCES: Record<string, string> = { snippet: '[data-snippet]', 'auth-script': '[data-auth-script]', 'server-settings': '[data-server-settings]' };
+
+async function copy(source: HTMLElement): Promise<void> {
   try {
-    await navigator.clipboard.writeText(snippet.textContent ?? '');
+    await navigator.clipboard.writeText(source.textContent ?? '');
     copyStatus.textContent = 'Copied to the clipboard.';
   } catch {
     // Clipboard access can be refused (permissions, insecure context): select the text so Ctrl+C works.
-    getSelection()?.selectAllChildren(snippet);
+    getSelection()?.selectAllChildren(source);
     copyStatus.textContent = 'Selected: press Ctrl+C (or ⌘C) to copy.';
   }
 }
@@ -76,5 +94,6 @@ async function copySnippet(): Promise<void> {
 form.addEventListener('input', apply);
 form.addEventListener('change', apply);
 form.addEventListener('submit', (event) => event.preventDefault());
-required<HTMLButtonElement>('[data-copy]').addEventListener('click', () => void copySnippet());
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-copy]'))
+  button.addEventListener('click', () => void copy(required<HTMLElement>(COPY_SOURCES[button.dataset.copy!]!)));
 apply();

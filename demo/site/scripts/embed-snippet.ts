@@ -1,7 +1,9 @@
 /**
- * The embed code for a set of builder choices: the attributes that differ from the widget's defaults, nothing more,
- * as two lines (the script and the element) or as one tag (the script with the attributes as `data-*`, which adds
- * the element to the page itself: for CMS "header scripts" boxes and tag managers).
+ * The embed code for a set of builder choices, as a site owner pastes it: the attributes that differ from the
+ * widget's defaults, as two lines (the script and the element) or as one tag (the script with the attributes as
+ * `data-*`, which adds the element to the page itself: for CMS "header scripts" boxes and tag managers); the auth
+ * hook as a file of its own (a strict CSP blocks inline scripts); and the token server's settings that let the site
+ * in, extending what the server has now. The demo pages render their snippets from here too.
  */
 export type EmbedForm = 'element' | 'one-tag';
 
@@ -17,10 +19,40 @@ export interface EmbedChoices {
   placeholder: string;
 }
 
+/** What the running token server is configured with (the parsed ALLOWED_ORIGINS and PUBLIC_KEYS). */
+export interface ServerSettings {
+  allowedOrigins: string[];
+  publicKeys: { key: string; origins: string[] }[];
+  /** Whether user JWTs are verified against the demo's own sign-in (no AUTH_* of the site owner's). */
+  demoSignIn: boolean;
+  /** Whether CHATKIT_DOMAIN_KEY is set (public visitors on a real host need it for the custom backend). */
+  domainKeySet: boolean;
+}
+
+/** Stands for the ChatKit domain key OpenAI's domain allowlist gives for the site's host. */
+export const DOMAIN_KEY_PLACEHOLDER = 'domain_pk_...';
+/** Where the snippet expects the site's own auth hook (served from the site, so `script-src 'self'` allows it). */
+export const AUTH_SCRIPT_PATH = '/chat-auth.js';
+
+/** The contents of chat-auth.js: the signed-in user's JWT for the widget, Better Auth's way. */
+export const AUTH_SCRIPT = `// ${AUTH_SCRIPT_PATH}: served from your site, so a Content-Security-Policy without 'unsafe-inline' runs it.
+// getAuthToken returns the signed-in user's JWT, or null when nobody is signed in. With Better Auth's
+// JWT plugin (any sign-in that issues JWTs works; see the README):
+import { authClient } from './auth-client.js';
+
+const widget = document.querySelector('chat-kit-widget');
+widget.getAuthToken = async () => (await authClient.token()).data?.token ?? null;
+// When the user signs out: await widget.reset();
+`;
+
+export const isSignedInMode = (authMode: EmbedChoices['authMode']) => authMode !== 'direct-token';
+
 /** The element's attributes for these choices, in the order a person would read them. */
 export function widgetAttributes(choices: EmbedChoices, publicKey: string): [string, string][] {
   const attributes: [string, string][] = [['auth-mode', choices.authMode]];
   if (choices.authMode === 'direct-token') attributes.push(['public-key', publicKey]);
+  // Outside localhost the custom backend needs the domain key of the page's host.
+  if (choices.authMode === 'custom-fetch') attributes.push(['domain-key', DOMAIN_KEY_PLACEHOLDER]);
   if (choices.display === 'launcher') {
     attributes.push(['display', 'launcher']);
     if (choices.position !== 'bottom-right') attributes.push(['position', choices.position]);
@@ -45,14 +77,7 @@ export function embedSnippet(choices: EmbedChoices, server: string, publicKey: s
     choices.embed === 'one-tag'
       ? [`<script src="${server}/chat-kit-widget.js"${listed('data-')}\n  defer></script>`]
       : [`<script src="${server}/chat-kit-widget.js" defer></script>`, `<chat-kit-widget${listed('')}></chat-kit-widget>`];
-  if (choices.authMode !== 'direct-token')
-    lines.push(
-      '<script type="module">',
-      "  // Your sign-in's JWT for the current user, e.g. Better Auth: (await authClient.token()).data?.token",
-      ...(choices.embed === 'one-tag' ? ["  await customElements.whenDefined('chat-kit-widget'); // the tag adds the element when it runs"] : []),
-      "  document.querySelector('chat-kit-widget').getAuthToken = async () => getYourUsersJwt();",
-      '</script>',
-    );
+  if (isSignedInMode(choices.authMode)) lines.push(`<script type="module" src="${AUTH_SCRIPT_PATH}"></script>`);
   return lines.join('\n');
 }
 
@@ -63,14 +88,61 @@ export function embedHelp(embed: EmbedForm): string {
     : 'The script, and the element where the chat goes in your HTML.';
 }
 
-/** What the site owner still has to do for the snippet to work on their site. */
-export function snippetHelp(authMode: EmbedChoices['authMode'], publicKey: string): string {
+/** `https://www.example.com` for an http(s) origin typed without a path, otherwise undefined. */
+export function siteOriginOf(text: string): string | undefined {
+  const trimmed = text.trim().replace(/\/$/, '');
+  if (!URL.canParse(trimmed)) return undefined;
+  const url = new URL(trimmed);
+  return /^https?:$/.test(url.protocol) && url.origin === trimmed ? url.origin : undefined;
+}
+
+const withOrigin = (origins: string[], origin: string) => (origins.includes(origin) ? origins : [...origins, origin]);
+
+/** The whole PUBLIC_KEYS value with `origin` added to `publicKey`'s list; the other keys and origins stay. */
+export function publicKeysWith(settings: ServerSettings, publicKey: string, origin: string): string {
+  const entries = settings.publicKeys.some((entry) => entry.key === publicKey) ? settings.publicKeys : [...settings.publicKeys, { key: publicKey, origins: [] }];
+  return entries.map(({ key, origins }) => `${key}=${(key === publicKey ? withOrigin(origins, origin) : origins).join('|')}`).join(';');
+}
+
+/** The whole ALLOWED_ORIGINS value with `origin` added. */
+export function allowedOriginsWith(settings: ServerSettings, origin: string): string {
+  return withOrigin(settings.allowedOrigins, origin).join(',');
+}
+
+/** The token server's `.env` lines that let a site on `origin` use this snippet, keeping what is configured now. */
+export function serverSettingsFor(authMode: EmbedChoices['authMode'], origin: string, settings: ServerSettings, publicKey: string): string {
+  if (authMode === 'direct-token')
+    return [
+      `PUBLIC_KEYS=${publicKeysWith(settings, publicKey, origin)}`,
+      ...(settings.domainKeySet ? [] : [`CHATKIT_DOMAIN_KEY=${DOMAIN_KEY_PLACEHOLDER}   # OpenAI's domain key for ${new URL(origin).host}`]),
+    ].join('\n');
+  const lines = [
+    `ALLOWED_ORIGINS=${allowedOriginsWith(settings, origin)}`,
+    `# your sign-in's key set; with Better Auth (iss and aud are its base URL):`,
+    `AUTH_JWKS_URL=${origin}/api/auth/jwks`,
+    `AUTH_ISSUER=${origin}`,
+    `AUTH_AUDIENCE=${origin}`,
+  ];
+  if (authMode === 'client-secret') lines.push('OPENAI_API_KEY=sk-...', 'CHATKIT_WORKFLOW_ID=wf_...   # the Agent Builder workflow');
+  return lines.join('\n');
+}
+
+/** What the site owner still has to do, in a sentence, besides the settings. */
+export function snippetHelp(authMode: EmbedChoices['authMode']): string {
+  const restart = 'Add these lines to the token server\'s .env (they keep what it allows today) and restart it.';
   switch (authMode) {
     case 'direct-token':
-      return `Add your site's origin to ${publicKey} in PUBLIC_KEYS (e.g. ${publicKey}=https://www.example.com) and restart the server.`;
+      return `${restart} CHATKIT_DOMAIN_KEY, when listed, is the key OpenAI's ChatKit domain allowlist gives for your host (any placeholder works on localhost).`;
     case 'custom-fetch':
-      return "Add your site's origin to ALLOWED_ORIGINS, point AUTH_JWKS_URL at your sign-in's JWKS, and give the element a getAuthToken.";
+      return `${restart} Put ${AUTH_SCRIPT_PATH} on your site, and replace ${DOMAIN_KEY_PLACEHOLDER} with the domain key OpenAI's ChatKit domain allowlist gives for your host (any placeholder works on localhost).`;
     case 'client-secret':
-      return 'As for custom-fetch, plus OPENAI_API_KEY and CHATKIT_WORKFLOW_ID on the server for hosted sessions.';
+      return `${restart} Put ${AUTH_SCRIPT_PATH} on your site. Hosted sessions run an Agent Builder workflow, which OpenAI shuts down on 2026-11-30; prefer custom-fetch.`;
   }
+}
+
+/** chat-auth.js for an embed form: the one tag adds the element itself, so the hook waits until it is defined. */
+export function authScriptFor(embed: EmbedForm): string {
+  return embed === 'one-tag'
+    ? AUTH_SCRIPT.replace("\nconst widget", "\nawait customElements.whenDefined('chat-kit-widget'); // the tag adds the element when it runs\nconst widget")
+    : AUTH_SCRIPT;
 }

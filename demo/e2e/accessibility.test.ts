@@ -1,0 +1,148 @@
+/**
+ * An accessibility audit (axe-core, in the e2e Chromium) of every demo page at 1280 and 390 px, light and dark,
+ * and of the widget in each state a visitor may meet (loading, an error, the sign-in request, the launcher open):
+ * no serious or critical violation. At 390 px it also checks what a phone user would notice: every page's link is
+ * in sight and the widget's messages are not cut off. Screenshots go to test-results/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { seriousViolations } from './accessibility-audit.js';
+import { demoStackPerSuite, saveScreenshot, type DemoStack } from './demo-stack.js';
+import { watchPageProblems } from './page-problems.js';
+
+const TEST_TIMEOUT = { timeout: 90_000 };
+const WIDTHS = [1280, 390] as const;
+const SCHEMES = ['light', 'dark'] as const;
+
+const widgetReady = (page: Page) =>
+  page.locator('chat-kit-widget').first().evaluate((widget: HTMLElementTagNameMap['chat-kit-widget']) => widget.ready);
+
+interface DemoPage {
+  name: string;
+  url: (stack: DemoStack) => string;
+  settled: (page: Page) => Promise<unknown>;
+}
+
+const PAGES: DemoPage[] = [
+  { name: 'overview', url: (s) => `${s.siteUrl}/`, settled: (page) => page.locator('.feature[data-state="on"]').first().waitFor() },
+  { name: 'direct-token', url: (s) => `${s.siteUrl}/direct-token`, settled: widgetReady },
+  { name: 'custom-fetch', url: (s) => `${s.siteUrl}/custom-fetch`, settled: (page) => page.getByRole('button', { name: 'Sign in' }).waitFor() },
+  { name: 'client-secret', url: (s) => `${s.siteUrl}/client-secret`, settled: (page) => page.getByRole('button', { name: 'Sign in' }).waitFor() },
+  { name: 'launcher', url: (s) => `${s.siteUrl}/launcher`, settled: (page) => page.locator('[part="launcher"]').waitFor() },
+  {
+    name: 'builder',
+    url: (s) => `${s.siteUrl}/builder`,
+    // On a phone the preview is below the form, and an inline widget loads only as it nears the viewport.
+    settled: async (page) => {
+      await page.locator('[data-preview]').scrollIntoViewIfNeeded();
+      await widgetReady(page);
+    },
+  },
+  { name: 'second-origin', url: (s) => `${s.secondOriginUrl}/`, settled: widgetReady },
+];
+
+/** Each text line of the widget's message box that reaches past the box's left or right edge. */
+function clippedLines(page: Page): Promise<string[]> {
+  return page.locator('chat-kit-widget').first().evaluate((widget) => {
+    const box = widget.shadowRoot!.querySelector<HTMLElement>('[part~="error"], .status')!;
+    const bounds = box.getBoundingClientRect();
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    const clipped: string[] = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const line of range.getClientRects())
+        if (line.left < bounds.left - 0.5 || line.right > bounds.right + 0.5) clipped.push(`"${node.textContent}" at ${line.left}..${line.right} in ${bounds.left}..${bounds.right}`);
+    }
+    return clipped;
+  });
+}
+
+/** The widget's shown message, once it shows `text`. */
+async function widgetSays(page: Page, text: string | RegExp): Promise<void> {
+  await page.locator('chat-kit-widget').first().locator('[part~="error"], .status').filter({ hasText: text }).first().waitFor();
+}
+
+interface WidgetState {
+  name: string;
+  /** Brings the first widget on a page into this state. */
+  reach: (page: Page, stack: DemoStack) => Promise<void>;
+}
+
+const WIDGET_STATES: WidgetState[] = [
+  {
+    name: 'loading',
+    reach: async (page, stack) => {
+      // ChatKit's script never arrives (held, not refused): the widget keeps saying it is loading.
+      await page.route(stack.chatkitScriptSrc, () => undefined);
+      await page.goto(`${stack.siteUrl}/direct-token`);
+      await widgetSays(page, 'Loading chat…');
+    },
+  },
+  {
+    name: 'error',
+    reach: async (page, stack) => {
+      await page.route(stack.chatkitScriptSrc, (route) => route.abort());
+      await page.goto(`${stack.siteUrl}/direct-token`);
+      await widgetSays(page, 'The chat could not load.');
+    },
+  },
+  {
+    name: 'sign-in',
+    reach: async (page, stack) => {
+      await page.goto(`${stack.siteUrl}/custom-fetch`);
+      // What a site's signed-in page shows to nobody signed in when it has no public key to fall back to.
+      await page.evaluate((scriptSrc) => {
+        const widget = document.createElement('chat-kit-widget');
+        for (const [name, value] of Object.entries({ 'auth-mode': 'custom-fetch', theme: 'auto', persist: 'none', 'script-src': scriptSrc })) widget.setAttribute(name, value);
+        widget.getAuthToken = async () => null;
+        document.querySelector('[data-chat-slot]')!.prepend(widget);
+      }, stack.chatkitScriptSrc);
+      await widgetSays(page, 'Please sign in to chat.');
+    },
+  },
+  {
+    name: 'launcher-open',
+    reach: async (page, stack) => {
+      await page.goto(`${stack.siteUrl}/launcher`);
+      await page.locator('[part="launcher"]').click();
+      await widgetReady(page);
+    },
+  },
+];
+
+describe('accessibility and phone layout of every demo page', () => {
+  const stack = demoStackPerSuite();
+
+  for (const width of WIDTHS)
+    for (const colorScheme of SCHEMES)
+      for (const demoPage of PAGES)
+        test(`${demoPage.name} at ${width} px (${colorScheme}): no serious accessibility violation${width < 640 ? ', every page link in sight' : ''}`, TEST_TIMEOUT, async () => {
+          const { context, page } = await stack().newPage({ viewport: { width, height: 844 }, colorScheme });
+          const problems = watchPageProblems(page);
+          await page.goto(demoPage.url(stack()));
+          await demoPage.settled(page);
+          assert.deepEqual(await seriousViolations(page), []);
+          const nav = page.locator('.site-nav a');
+          for (let i = 0; i < (await nav.count()); i++) {
+            const box = (await nav.nth(i).boundingBox())!;
+            assert.ok(box.x >= 0 && box.x + box.width <= width, `the nav link "${await nav.nth(i).textContent()}" is out of sight at ${box.x}..${box.x + box.width}`);
+          }
+          if (width < 640) await saveScreenshot(page, `${demoPage.name}-${width}-${colorScheme}`);
+          assert.deepEqual(problems.list(), []);
+          await context.close();
+        });
+
+  for (const width of WIDTHS)
+    for (const colorScheme of SCHEMES)
+      for (const state of WIDGET_STATES)
+        test(`the widget ${state.name} at ${width} px (${colorScheme}): no serious violation, and its text is not cut off`, TEST_TIMEOUT, async () => {
+          const { context, page } = await stack().newPage({ viewport: { width, height: 844 }, colorScheme });
+          await state.reach(page, stack());
+          assert.deepEqual(await seriousViolations(page), []);
+          if (state.name !== 'launcher-open') assert.deepEqual(await clippedLines(page), []);
+          await saveScreenshot(page, `widget-${state.name}-${width}-${colorScheme}`);
+          await context.close();
+        });
+});
