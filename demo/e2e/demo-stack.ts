@@ -33,8 +33,10 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
 export interface DemoStackOptions {
   /** Start without OPENAI_API_KEY (and without OPENAI_BASE_URL): what a newcomer without a key sees. */
   withoutOpenAI?: boolean;
-  /** More environment for the demo server, as a site owner would put in `.env`. */
+  /** More environment for the demo server, as a site owner would put in `.env` (read when the stack starts). */
   env?: Record<string, string>;
+  /** Host names the browser resolves to 127.0.0.1: sites on "real" hosts, served by a test on loopback. */
+  loopbackHosts?: string[];
 }
 
 export interface DemoStack {
@@ -132,7 +134,11 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     ...options.env,
   };
   const server = await startDemoServer(env, dataDir);
-  const browser: Browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS });
+  const hostRules = (options.loopbackHosts ?? []).map((host) => `MAP ${host} 127.0.0.1`).join(', ');
+  const browser: Browser = await chromium.launch({
+    executablePath: ensureChromium(),
+    args: hostRules ? [...CHROMIUM_ARGS, `--host-resolver-rules=${hostRules}`] : CHROMIUM_ARGS,
+  });
   await mkdir(SCREENSHOT_DIR, { recursive: true });
 
   return {

@@ -60,6 +60,7 @@ describe('the launcher page', () => {
     await page.keyboard.press('Enter');
     await panel.waitFor({ state: 'visible' });
     assert.equal(await button.getAttribute('aria-expanded'), 'true');
+    assert.equal(await focusedPart(page), 'panel', 'focus moves into the panel');
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'hidden' });
     assert.equal(await focusedPart(page), 'launcher', 'focus returns to the button');
