@@ -41,7 +41,7 @@ export interface ChatKitBackendOptions {
   databasePath?: string;
   /** One reply at a time per thread, and stop requests; shared (Redis) for several instances. Default: this process. */
   replyLocks?: ReplyLockStore;
-  /** Null when CHATKIT_MODEL / OPENAI_API_KEY are not set: replies then explain what to set. */
+  /** Null when neither OPENAI_API_KEY nor OPENAI_BASE_URL is set: replies then explain what to set. */
   model: ModelSettings | null;
   /** Tools, MCP servers and their bounds; none by default. */
   agent?: Partial<AgentConfig>;

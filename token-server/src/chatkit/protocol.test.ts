@@ -214,7 +214,7 @@ describe('request types this backend does not offer', () => {
 });
 
 describe('without a model configured', () => {
-  test('when a user writes, the message is kept and the reply is an error event naming OPENAI_API_KEY and CHATKIT_MODEL', async () => {
+  test('when a user writes, the message is kept and the reply is an error event naming what to set (not CHATKIT_MODEL, which has a default)', async () => {
     const h = await startBackend({ api: null });
     try {
       const reply = await h.call('carol', createThread('anyone there?'));
@@ -222,7 +222,8 @@ describe('without a model configured', () => {
       const error = reply.events[3]!;
       assert.ok(error.type === 'error');
       assert.match(error.message ?? '', /OPENAI_API_KEY/);
-      assert.match(error.message ?? '', /CHATKIT_MODEL/);
+      assert.match(error.message ?? '', /OPENAI_BASE_URL/);
+      assert.doesNotMatch(error.message ?? '', /CHATKIT_MODEL/);
       assert.equal(h.mock.requests.length, 0);
       const threadId = threadIdOf(reply.events);
       const items = await h.call('carol', { type: 'items.list', params: { thread_id: threadId } });

@@ -119,6 +119,7 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
     rawBody,
     handle,
   );
-  router.use(CHATKIT_PATH, jsonErrorHandler);
+  // Without a path: mounted at CHATKIT_PATH it would make the request log's route "/api/chatkit/api/chatkit".
+  router.use(jsonErrorHandler);
   return router;
 }

@@ -80,6 +80,7 @@ export function requestLogger(logger: Logger) {
     // The matched route pattern instead of the URL: paths and query strings are client text and may hold a
     // secret. Only known once the answer is sent (this is also called, with nothing to add, at the start).
     customProps: (req, res) => (res.headersSent ? { route: matchedRoute(req as Request) } : {}),
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    // 503 is a feature switched off (or OpenAI limiting us): worth a warning, not an error of this server.
+    customLogLevel: (_req, res, err) => (err || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
   });
 }

@@ -145,7 +145,7 @@ export class ReplyRunner {
       sink.send({
         type: 'error',
         code: 'custom',
-        message: 'This chat has no model configured. The server operator must set OPENAI_API_KEY and CHATKIT_MODEL.',
+        message: 'This chat has no model configured. The server operator must set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible provider).',
         allow_retry: false,
       });
       return;
