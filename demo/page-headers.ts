@@ -1,6 +1,6 @@
 /**
  * The headers every demo page is served with: a strict Content-Security-Policy (no inline scripts or styles)
- * that allows exactly what the widget needs, as the README's CSP recipe tells site owners to.
+ * that allows exactly what the widget needs, as the CSP recipe in docs/csp.md tells site owners to.
  */
 import type { Response } from 'express';
 

@@ -1,10 +1,11 @@
 /**
  * What happens when a site owner pastes what the builder wrote onto a real host (not localhost, where the widget
- * asks for nothing), under the README's Content-Security-Policy recipe, and what a signed-in page on an origin the
+ * asks for nothing), under the Content-Security-Policy recipe of docs/csp.md, and what a signed-in page on an origin the
  * server does not list sees. The browser resolves shop.example and stranger.example to 127.0.0.1, where this test
  * serves their pages; the token server is the real demo server.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +15,7 @@ import { chat } from './page-actions.js';
 import { watchPageProblems } from './page-problems.js';
 
 const TEST_TIMEOUT = { timeout: 60_000 };
+const CSP_DOC = new URL('../../docs/csp.md', import.meta.url);
 
 interface SiteFile {
   type: string;
@@ -80,11 +82,19 @@ async function builderOutput(stack: DemoStack, context: BrowserContext, mode: Re
   return output;
 }
 
-/** The README's CSP recipe for a site, with the ChatKit stand-in standing where OpenAI's CDN would. */
-function readmePolicy(stack: DemoStack): string {
-  const server = new URL(stack.siteUrl).origin;
-  const chatkit = new URL(stack.chatkitScriptSrc).origin;
-  return `script-src 'self' ${server} ${chatkit}; frame-src ${chatkit}; connect-src 'self' ${server}; style-src 'self'`;
+/**
+ * The CSP recipe of docs/csp.md, as a site owner copies it: their token server's origin where the recipe says
+ * https://chat.example.com, and the ChatKit stand-in where it says OpenAI's CDN.
+ */
+function recipePolicy(stack: DemoStack): string {
+  const recipe = /Content-Security-Policy:\n([\s\S]*?)\n```/.exec(readFileSync(CSP_DOC, 'utf8'))?.[1];
+  assert.ok(recipe, 'docs/csp.md has its recipe');
+  return recipe
+    .split('\n')
+    .map((line) => line.trim())
+    .join(' ')
+    .replaceAll('https://chat.example.com', new URL(stack.siteUrl).origin)
+    .replaceAll('https://cdn.platform.openai.com', new URL(stack.chatkitScriptSrc).origin);
 }
 
 /**
@@ -92,7 +102,7 @@ function readmePolicy(stack: DemoStack): string {
  * make), with `/chat-auth.js` and the `/auth-client.js` it imports, handing out `token`.
  */
 function serveSite(sites: TestSites, stack: DemoStack, origin: string, snippet: string, authScript: string, token: string): void {
-  sites.policy = readmePolicy(stack);
+  sites.policy = recipePolicy(stack);
   const body = snippet.replace('<chat-kit-widget', `<chat-kit-widget script-src="${stack.chatkitScriptSrc}"`);
   sites.serve(origin, {
     '/': { type: 'text/html', body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><main><h1>Shop</h1>${body}</main></body></html>` },
@@ -121,7 +131,7 @@ describe('snippets copied from the builder onto a real host', () => {
   after(() => sites.close());
   const stack = demoStackPerSuite(options);
 
-  test("the custom-fetch snippet and its chat-auth.js work on http://shop.example under the README's CSP", TEST_TIMEOUT, async () => {
+  test("the custom-fetch snippet and its chat-auth.js work on http://shop.example under the CSP recipe", TEST_TIMEOUT, async () => {
     const { context, page } = await stack().newPage();
     const { snippet, authScript } = await builderOutput(stack(), context, /Signed-in users/);
     serveSite(sites, stack(), SHOP, snippet, authScript, await demoUserToken(stack(), 'Grace Hopper'));

@@ -37,7 +37,7 @@ export const AUTH_SCRIPT_PATH = '/chat-auth.js';
 /** The contents of chat-auth.js: the signed-in user's JWT for the widget, Better Auth's way. */
 export const AUTH_SCRIPT = `// ${AUTH_SCRIPT_PATH}: served from your site, so a Content-Security-Policy without 'unsafe-inline' runs it.
 // getAuthToken returns the signed-in user's JWT, or null when nobody is signed in. With Better Auth's
-// JWT plugin (any sign-in that issues JWTs works; see the README):
+// JWT plugin (any sign-in that issues JWTs works; see docs/sign-in.md):
 import { authClient } from './auth-client.js';
 
 const widget = document.querySelector('chat-kit-widget');
@@ -136,7 +136,7 @@ export function snippetHelp(authMode: EmbedChoices['authMode']): string {
     case 'custom-fetch':
       return `${restart} Put ${AUTH_SCRIPT_PATH} on your site, and replace ${DOMAIN_KEY_PLACEHOLDER} with the domain key OpenAI's ChatKit domain allowlist gives for your host (any placeholder works on localhost).`;
     case 'client-secret':
-      return `${restart} Put ${AUTH_SCRIPT_PATH} on your site. Hosted sessions run an Agent Builder workflow, which OpenAI shuts down on 2026-11-30; prefer custom-fetch.`;
+      return `${restart} Put ${AUTH_SCRIPT_PATH} on your site. Hosted sessions run an Agent Builder workflow, and OpenAI has shut Agent Builder down; prefer custom-fetch.`;
   }
 }
 

@@ -86,7 +86,7 @@ interface LauncherParts {
  * @event ckw-ready - ChatKit is ready.
  * @event ckw-open - The launcher panel opened.
  * @event ckw-close - The launcher panel closed.
- * @event ckw-error - A failure, `detail: { code, message, status?, reason? }`; `code` is stable (see the README).
+ * @event ckw-error - A failure, `detail: { code, message, status?, reason? }`; `code` is stable (see docs/widget.md).
  * @event ckw-auth-required - No signed-in user and no `public-key`: the widget asks the user to sign in.
  * @event ckw-thread-change - The current thread changed, `detail: { threadId }`.
  * @event ckw-response-start - The assistant started answering.
