@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { AUTH_SCRIPT } from './site/scripts/embed-snippet.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
@@ -69,6 +70,10 @@ describe('the README and docs/', () => {
       for (const [element] of code.matchAll(/<chat-kit-widget\b[^>]*>/g))
         if (/auth-mode="custom-fetch"/.test(element!)) assert.match(element!, /domain-key="/, `${file}: custom-fetch needs domain-key outside localhost:\n${element}`);
     }
+  });
+
+  test("the README's chat-auth.js is the one the builder and the demo pages give", () => {
+    assert.ok(codeBlocks('README.md').some((block) => block.lang === 'js' && block.code === AUTH_SCRIPT), AUTH_SCRIPT);
   });
 
   test('the import paths the README gives resolve to the built files', () => {

@@ -35,9 +35,7 @@ export const DOMAIN_KEY_PLACEHOLDER = 'domain_pk_...';
 export const AUTH_SCRIPT_PATH = '/chat-auth.js';
 
 /** The contents of chat-auth.js: the signed-in user's JWT for the widget, Better Auth's way. */
-export const AUTH_SCRIPT = `// ${AUTH_SCRIPT_PATH}: served from your site, so a Content-Security-Policy without 'unsafe-inline' runs it.
-// getAuthToken returns the signed-in user's JWT, or null when nobody is signed in. With Better Auth's
-// JWT plugin (any sign-in that issues JWTs works; see docs/sign-in.md):
+export const AUTH_SCRIPT = `// ${AUTH_SCRIPT_PATH}, on your site. With Better Auth's JWT plugin; any sign-in that issues JWTs works.
 import { authClient } from './auth-client.js';
 
 const widget = document.querySelector('chat-kit-widget');
