@@ -64,48 +64,68 @@ async function widgetSays(page: Page, text: string | RegExp): Promise<void> {
   await page.locator('chat-kit-widget').first().locator('[part~="error"], .status').filter({ hasText: text }).first().waitFor();
 }
 
+/** Brings a page's widget into view (an inline widget loads as it nears the viewport; a launcher when opened). */
+async function showWidget(page: Page): Promise<void> {
+  const launcher = page.locator('chat-kit-widget [part="launcher"]');
+  if (await launcher.count()) await launcher.click();
+  else await page.locator('chat-kit-widget').first().scrollIntoViewIfNeeded();
+}
+
+/** The pages with a widget of their own, and how a visitor reaches it. */
+const WIDGET_PAGES: DemoPage[] = PAGES.filter((p) => ['direct-token', 'launcher', 'builder', 'second-origin'].includes(p.name));
+
 interface WidgetState {
   name: string;
-  /** Brings the first widget on a page into this state. */
-  reach: (page: Page, stack: DemoStack) => Promise<void>;
+  pages: DemoPage[];
+  /** Brings the first widget on the page at `url` into this state. */
+  reach: (page: Page, stack: DemoStack, url: string) => Promise<void>;
 }
 
 const WIDGET_STATES: WidgetState[] = [
   {
     name: 'loading',
-    reach: async (page, stack) => {
+    pages: WIDGET_PAGES,
+    reach: async (page, stack, url) => {
       // ChatKit's script never arrives (held, not refused): the widget keeps saying it is loading.
       await page.route(stack.chatkitScriptSrc, () => undefined);
-      await page.goto(`${stack.siteUrl}/direct-token`);
+      await page.goto(url);
+      await showWidget(page);
       await widgetSays(page, 'Loading chat…');
     },
   },
   {
     name: 'error',
-    reach: async (page, stack) => {
+    pages: WIDGET_PAGES,
+    reach: async (page, stack, url) => {
       await page.route(stack.chatkitScriptSrc, (route) => route.abort());
-      await page.goto(`${stack.siteUrl}/direct-token`);
+      await page.goto(url);
+      await showWidget(page);
       await widgetSays(page, 'The chat could not load.');
     },
   },
   {
     name: 'sign-in',
-    reach: async (page, stack) => {
-      await page.goto(`${stack.siteUrl}/custom-fetch`);
+    pages: PAGES.filter((p) => ['custom-fetch', 'client-secret'].includes(p.name)),
+    reach: async (page, stack, url) => {
+      await page.goto(url);
       // What a site's signed-in page shows to nobody signed in when it has no public key to fall back to.
-      await page.evaluate((scriptSrc) => {
-        const widget = document.createElement('chat-kit-widget');
-        for (const [name, value] of Object.entries({ 'auth-mode': 'custom-fetch', theme: 'auto', persist: 'none', 'script-src': scriptSrc })) widget.setAttribute(name, value);
-        widget.getAuthToken = async () => null;
-        document.querySelector('[data-chat-slot]')!.prepend(widget);
-      }, stack.chatkitScriptSrc);
+      await page.evaluate(
+        ([scriptSrc, authMode]) => {
+          const widget = document.createElement('chat-kit-widget');
+          for (const [name, value] of Object.entries({ 'auth-mode': authMode!, theme: 'auto', persist: 'none', 'script-src': scriptSrc! })) widget.setAttribute(name, value);
+          widget.getAuthToken = async () => null;
+          document.querySelector('[data-chat-slot]')!.prepend(widget);
+        },
+        [stack.chatkitScriptSrc, new URL(url).pathname.slice(1)],
+      );
       await widgetSays(page, 'Please sign in to chat.');
     },
   },
   {
     name: 'launcher-open',
-    reach: async (page, stack) => {
-      await page.goto(`${stack.siteUrl}/launcher`);
+    pages: PAGES.filter((p) => p.name === 'launcher'),
+    reach: async (page, _stack, url) => {
+      await page.goto(url);
       await page.locator('[part="launcher"]').click();
       await widgetReady(page);
     },
@@ -137,12 +157,13 @@ describe('accessibility and phone layout of every demo page', () => {
   for (const width of WIDTHS)
     for (const colorScheme of SCHEMES)
       for (const state of WIDGET_STATES)
-        test(`the widget ${state.name} at ${width} px (${colorScheme}): no serious violation, and its text is not cut off`, TEST_TIMEOUT, async () => {
-          const { context, page } = await stack().newPage({ viewport: { width, height: 844 }, colorScheme });
-          await state.reach(page, stack());
-          assert.deepEqual(await seriousViolations(page), []);
-          if (state.name !== 'launcher-open') assert.deepEqual(await clippedLines(page), []);
-          await saveScreenshot(page, `widget-${state.name}-${width}-${colorScheme}`);
-          await context.close();
-        });
+        for (const demoPage of state.pages)
+          test(`the widget ${state.name} on ${demoPage.name} at ${width} px (${colorScheme}): no serious violation, and its text is not cut off`, TEST_TIMEOUT, async () => {
+            const { context, page } = await stack().newPage({ viewport: { width, height: 844 }, colorScheme });
+            await state.reach(page, stack(), demoPage.url(stack()));
+            assert.deepEqual(await seriousViolations(page), []);
+            if (state.name !== 'launcher-open') assert.deepEqual(await clippedLines(page), []);
+            await saveScreenshot(page, `widget-${state.name}-${demoPage.name}-${width}-${colorScheme}`);
+            await context.close();
+          });
 });
