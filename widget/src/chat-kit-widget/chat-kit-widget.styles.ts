@@ -100,19 +100,16 @@ export const styles = css`
     height: 46%;
     fill: currentColor;
     fill-rule: evenodd;
-    stroke: currentColor;
-    stroke-linecap: round;
-  }
-  .bubble {
-    stroke: none;
   }
   .x {
     fill: none;
+    stroke: currentColor;
     stroke-width: 2.4;
+    stroke-linecap: round;
   }
   /* The chat bubble while closed, an X while open. */
-  :host([open]) .launcher .bubble,
-  :host(:not([open])) .launcher .x {
+  :host([open]) .bubble,
+  :host(:not([open])) .x {
     display: none;
   }
   .panel {
