@@ -177,3 +177,60 @@ describe('configuration', () => {
     assert.doesNotThrow(() => loadConfig(env));
   });
 });
+
+describe('configuration: attachments, dictation and the model picker', () => {
+  test('unset, attachments, dictation and the model picker are off', () => {
+    const { chatkit } = loadConfig({});
+    assert.equal(chatkit.attachments, undefined);
+    assert.equal(chatkit.transcribeModel, undefined);
+    assert.deepEqual(chatkit.models, []);
+    assert.equal(chatkit.model, 'gpt-4.1-mini');
+  });
+
+  test('CHATKIT_ATTACHMENTS takes types and families with size and count bounds; files go to DATA_DIR unless S3_BUCKET is set', () => {
+    const disk = loadConfig({ CHATKIT_ATTACHMENTS: 'image/*, Application/PDF,text/plain,image/*' }).chatkit.attachments;
+    assert.deepEqual(disk, { accept: ['image/*', 'application/pdf', 'text/plain'], maxBytes: 10 * 1024 * 1024, maxCount: 5, storage: { kind: 'disk' } });
+    const s3 = loadConfig({
+      CHATKIT_ATTACHMENTS: 'image/png',
+      CHATKIT_ATTACHMENT_MAX_BYTES: '2048',
+      CHATKIT_ATTACHMENT_MAX_COUNT: '2',
+      S3_BUCKET: 'chat-files',
+      S3_ENDPOINT: 'http://127.0.0.1:4569/',
+    }).chatkit.attachments;
+    assert.deepEqual(s3, { accept: ['image/png'], maxBytes: 2048, maxCount: 2, storage: { kind: 's3', bucket: 'chat-files', endpoint: 'http://127.0.0.1:4569', region: 'us-east-1' } });
+    assert.deepEqual(loadConfig({ CHATKIT_ATTACHMENTS: 'image/png', S3_BUCKET: 'chat-files', S3_REGION: 'eu-central-1' }).chatkit.attachments?.storage, {
+      kind: 's3',
+      bucket: 'chat-files',
+      endpoint: undefined,
+      region: 'eu-central-1',
+    });
+  });
+
+  test('a bad attachment, S3 or dictation setting stops the server with one line naming it', () => {
+    assert.match(configError({ CHATKIT_ATTACHMENTS: '*/*' }).message, /^CHATKIT_ATTACHMENTS .*any file/);
+    assert.match(configError({ CHATKIT_ATTACHMENTS: 'images' }).message, /^CHATKIT_ATTACHMENTS .*"images" is not one/);
+    assert.match(configError({ CHATKIT_ATTACHMENTS: 'image/*', CHATKIT_ATTACHMENT_MAX_BYTES: '10MB' }).message, /^CHATKIT_ATTACHMENT_MAX_BYTES must be a whole number/);
+    assert.match(configError({ CHATKIT_ATTACHMENTS: 'image/*', CHATKIT_ATTACHMENT_MAX_COUNT: '0' }).message, /^CHATKIT_ATTACHMENT_MAX_COUNT /);
+    assert.match(configError({ CHATKIT_ATTACHMENTS: 'image/*', S3_BUCKET: 'Bad_Bucket' }).message, /^S3_BUCKET must be an S3 bucket name/);
+    assert.match(configError({ CHATKIT_ATTACHMENTS: 'image/*', S3_BUCKET: 'files' }).message, /^S3_REGION must be set/);
+    assert.match(configError({ S3_ENDPOINT: 'http://127.0.0.1:4569' }).message, /^S3_BUCKET must be set/);
+    assert.match(configError({ CHATKIT_TRANSCRIBE_MODEL: 'whisper 1' }).message, /^CHATKIT_TRANSCRIBE_MODEL /);
+    assert.equal(loadConfig({ CHATKIT_TRANSCRIBE_MODEL: 'gpt-4o-mini-transcribe' }).chatkit.transcribeModel, 'gpt-4o-mini-transcribe');
+  });
+
+  test('CHATKIT_MODELS lists the picker; CHATKIT_MODEL is its default, else the first listed', () => {
+    const picked = loadConfig({ CHATKIT_MODELS: 'gpt-5-mini=Fast, gpt-5=Best = quality', CHATKIT_MODEL: 'gpt-5' }).chatkit;
+    assert.equal(picked.model, 'gpt-5');
+    assert.deepEqual(picked.models, [
+      { id: 'gpt-5-mini', label: 'Fast', default: false },
+      { id: 'gpt-5', label: 'Best = quality', default: true },
+    ]);
+    const first = loadConfig({ CHATKIT_MODELS: 'gpt-5-mini,gpt-5' }).chatkit;
+    assert.equal(first.model, 'gpt-5-mini');
+    assert.deepEqual(first.models.map((m) => [m.label, m.default]), [['gpt-5-mini', true], ['gpt-5', false]]);
+    assert.match(configError({ CHATKIT_MODELS: 'gpt-5-mini', CHATKIT_MODEL: 'gpt-4.1' }).message, /^CHATKIT_MODELS must include CHATKIT_MODEL \(gpt-4\.1\)/);
+    assert.match(configError({ CHATKIT_MODELS: 'gpt-5,gpt-5' }).message, /^CHATKIT_MODELS lists gpt-5 twice/);
+    assert.match(configError({ CHATKIT_MODELS: 'gpt-5=' }).message, /^CHATKIT_MODELS must be a comma list/);
+    assert.match(configError({ CHATKIT_MODELS: 'gpt 5' }).message, /"gpt 5" is not one/);
+  });
+});

@@ -9,6 +9,12 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_AGENT_CONFIG, parseHostedTools, type AgentConfig } from './chatkit/agent/agent-config.js';
 import { parseMcpServers } from './chatkit/mcp/mcp-config.js';
+import {
+  DEFAULT_ATTACHMENT_MAX_BYTES,
+  DEFAULT_ATTACHMENT_MAX_COUNT,
+  parseAcceptList,
+  type AttachmentConfig,
+} from './chatkit/attachments/attachment-config.js';
 import { DEFAULT_LIMITS as CHATKIT_DEFAULTS, type ChatKitLimits } from './chatkit/limits.js';
 import { normalizeOrigin } from './http/origin.js';
 import { parsePublicKeys, type PublicKeyEntry } from './public-access/public-keys.js';
@@ -63,6 +69,12 @@ export interface Config {
     limits: Partial<ChatKitLimits>;
     /** Anonymous visitors idle this many days are deleted with their threads; 0 keeps them forever. */
     visitorRetentionDays: number;
+    /** Absent when attachments are off (`CHATKIT_ATTACHMENTS` unset). */
+    attachments?: AttachmentConfig;
+    /** Dictation's transcription model; absent when dictation is off. */
+    transcribeModel?: string;
+    /** The model picker (`CHATKIT_MODELS`); empty when it is off. Exactly one entry is the default, `model`. */
+    models: ModelChoice[];
   };
   /** NODE_ENV=production: the server then warns at start about settings a public deployment needs. */
   production: boolean;
@@ -80,6 +92,12 @@ export interface Config {
   replyLockTtlMs: number;
   /** Request limits: the per-minute rate limits come from the `RATE_LIMIT_*` variables; tests may tighten any. */
   limits: Limits;
+}
+
+export interface ModelChoice {
+  id: string;
+  label: string;
+  default: boolean;
 }
 
 export interface MetricsConfig {
@@ -120,6 +138,7 @@ export const DEFAULT_LIMITS: Limits = {
 
 const JWKS_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+const DEFAULT_MODEL = 'gpt-4.1-mini';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 type Env = Record<string, string | undefined>;
@@ -270,6 +289,60 @@ function readAgent(env: Env, modelApi: 'responses' | 'chat_completions', publicU
   };
 }
 
+/** `CHATKIT_ATTACHMENTS` and its bounds, and `S3_*` for where the files go; undefined when attachments are off. */
+function readAttachments(env: Env): AttachmentConfig | undefined {
+  const maxBytes = parse(env, 'CHATKIT_ATTACHMENT_MAX_BYTES', integer(1, 1024 ** 3, DEFAULT_ATTACHMENT_MAX_BYTES));
+  const maxCount = parse(env, 'CHATKIT_ATTACHMENT_MAX_COUNT', integer(1, 100, DEFAULT_ATTACHMENT_MAX_COUNT));
+  const bucket = parse(env, 'S3_BUCKET', z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and dashes).').optional());
+  const endpoint = parse(env, 'S3_ENDPOINT', httpUrl('an S3-compatible endpoint, e.g. https://s3.eu-central-1.amazonaws.com').optional());
+  const region = value(env, 'S3_REGION') ?? value(env, 'AWS_REGION');
+  if (!bucket && (endpoint || value(env, 'S3_REGION')))
+    throw new ConfigError('S3_BUCKET', 'must be set when S3_ENDPOINT or S3_REGION is: it names the bucket attachments are stored in.');
+  if (bucket && !region && !endpoint)
+    throw new ConfigError('S3_REGION', 'must be set with S3_BUCKET (or set S3_ENDPOINT for an S3-compatible server).');
+  const raw = value(env, 'CHATKIT_ATTACHMENTS');
+  if (!raw) return undefined;
+  let accept: string[];
+  try {
+    accept = parseAcceptList(raw);
+  } catch (err) {
+    throw new ConfigError('CHATKIT_ATTACHMENTS', (err as Error).message);
+  }
+  return {
+    accept,
+    maxBytes,
+    maxCount,
+    // Many S3-compatible servers ignore the region, but the SDK's signature needs one.
+    storage: bucket ? { kind: 's3', bucket, endpoint, region: region ?? 'us-east-1' } : { kind: 'disk' },
+  };
+}
+
+/**
+ * `CHATKIT_MODELS` (`id` or `id=Label`, comma list): the models a user may pick. `CHATKIT_MODEL`, when set, must be one
+ * of them and is the default; unset, the first listed is.
+ */
+function readModels(env: Env): { model: string; models: ModelChoice[] } {
+  const configured = value(env, 'CHATKIT_MODEL');
+  const raw = value(env, 'CHATKIT_MODELS');
+  if (!raw) return { model: configured ?? DEFAULT_MODEL, models: [] };
+  const entries: { id: string; label: string }[] = [];
+  for (const item of raw.split(',').map((entry) => entry.trim()).filter(Boolean)) {
+    const equals = item.indexOf('=');
+    const id = (equals < 0 ? item : item.slice(0, equals)).trim();
+    const label = equals < 0 ? id : item.slice(equals + 1).trim();
+    if (!/^[\w.:/-]{1,100}$/.test(id) || !label)
+      throw new ConfigError('CHATKIT_MODELS', `must be a comma list of model ids, each optionally =Label (e.g. gpt-5-mini=Fast,gpt-5=Best); "${item}" is not one.`);
+    if (entries.some((entry) => entry.id === id)) throw new ConfigError('CHATKIT_MODELS', `lists ${id} twice.`);
+    entries.push({ id, label });
+  }
+  const [first] = entries;
+  if (!first) throw new ConfigError('CHATKIT_MODELS', 'must list at least one model id.');
+  const model = configured ?? first.id;
+  if (!entries.some((entry) => entry.id === model))
+    throw new ConfigError('CHATKIT_MODELS', `must include CHATKIT_MODEL (${model}), the default model.`);
+  return { model, models: entries.map((entry) => ({ ...entry, default: entry.id === model })) };
+}
+
 /** The HTTP rate limits (requests per minute unless said otherwise); each variable defaults to DEFAULT_LIMITS. */
 function readLimits(env: Env): Limits {
   const perMinute = (name: string, fallback: number) => parse(env, name, integer(1, 1_000_000, fallback));
@@ -294,6 +367,7 @@ export function loadConfig(env: Env = process.env): Config {
   })();
 
   const publicUrl = parse(env, 'PUBLIC_URL', httpUrl('the base URL browsers reach this server at').optional());
+  const { model, models } = readModels(env);
   const modelApi = parse(env, 'CHATKIT_MODEL_API', z.enum(['responses', 'chat_completions'], 'must be responses or chat_completions.').optional()) ?? 'responses';
   const config: Config = {
     host: value(env, 'HOST') ?? '127.0.0.1',
@@ -325,7 +399,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     chatkit: {
       backend: parse(env, 'CHATKIT_BACKEND', z.enum(['custom', 'hosted'], 'must be custom or hosted.').optional()) ?? 'custom',
-      model: value(env, 'CHATKIT_MODEL') ?? 'gpt-4.1-mini',
+      model,
       instructions: value(env, 'CHATKIT_INSTRUCTIONS') ?? 'You are a helpful assistant.',
       modelApi,
       domainKey: value(env, 'CHATKIT_DOMAIN_KEY'),
@@ -342,6 +416,9 @@ export function loadConfig(env: Env = process.env): Config {
         ),
       },
       visitorRetentionDays: parse(env, 'VISITOR_RETENTION_DAYS', integer(0, 36_500, 30)),
+      attachments: readAttachments(env),
+      transcribeModel: parse(env, 'CHATKIT_TRANSCRIBE_MODEL', z.string().regex(/^[\w.:/-]{1,100}$/, 'must be a transcription model id, e.g. gpt-4o-mini-transcribe.').optional()),
+      models,
     },
     production: value(env, 'NODE_ENV') === 'production',
     publicKeys,
