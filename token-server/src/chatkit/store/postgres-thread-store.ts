@@ -18,7 +18,7 @@ import { systemClock, type Clock } from '../../clock.js';
 import { StoreUnavailableError } from '../../stores/store.js';
 import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
 import { StaleReplyError, fenceFor } from './reply-fence.js';
-import { UnknownCursorError, toPage, type PendingApproval, type ThreadStore } from './thread-store.js';
+import { UnknownCursorError, toPage, type AttachmentRecord, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 /** Each entry moves the schema from version i to i + 1. Append only; never edit a shipped migration. */
 const MIGRATIONS: string[] = [
@@ -59,6 +59,18 @@ const MIGRATIONS: string[] = [
      user_id TEXT NOT NULL,
      data TEXT NOT NULL
    );`,
+  // Attachments' records (the bytes are in the attachment storage); thread_id is set when a message takes one.
+  `CREATE TABLE chatkit_attachments (
+     id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     thread_id TEXT,
+     status TEXT NOT NULL,
+     size BIGINT NOT NULL,
+     created_at BIGINT NOT NULL,
+     data TEXT NOT NULL
+   );
+   CREATE INDEX chatkit_attachments_by_user ON chatkit_attachments (user_id, thread_id);
+   CREATE INDEX chatkit_attachments_unattached ON chatkit_attachments (created_at) WHERE thread_id IS NULL;`,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
@@ -201,6 +213,14 @@ export async function openPostgresThreadStore({
     return { data, bytes: Buffer.byteLength(data) };
   };
 
+  type AttachmentRow = { thread_id: string | null; status: string; data: string };
+  /** Status and thread live in their columns (what queries change); the rest in `data`. */
+  const toRecord = (row: AttachmentRow): AttachmentRecord => {
+    const record = { ...(JSON.parse(row.data) as AttachmentRecord), status: row.status as AttachmentRecord['status'] };
+    if (row.thread_id) record.threadId = row.thread_id;
+    return record;
+  };
+
   return {
     kind: 'postgres',
     async createThread(userId, thread) {
@@ -220,7 +240,14 @@ export async function openPostgresThreadStore({
       return (result.rowCount ?? 0) > 0;
     },
     async deleteThread(userId, threadId) {
-      const result = await query(touching('DELETE FROM chatkit_threads WHERE id = $1 AND user_id = $2', 3), [threadId, userId, clock.now()]);
+      // One statement: the thread, its items (by cascade) and its attachments' records go together.
+      const result = await query(
+        `WITH files AS (DELETE FROM chatkit_attachments WHERE thread_id = $1 AND user_id = $2),
+           changed AS (DELETE FROM chatkit_threads WHERE id = $1 AND user_id = $2 RETURNING user_id)
+         INSERT INTO chatkit_user_activity (user_id, active_at) SELECT DISTINCT user_id, $3::bigint FROM changed
+         ON CONFLICT (user_id) DO UPDATE SET active_at = excluded.active_at`,
+        [threadId, userId, clock.now()],
+      );
       return (result.rowCount ?? 0) > 0;
     },
     async listThreads(userId, { limit, order, after }): Promise<Page<ThreadMetadata>> {
@@ -304,9 +331,68 @@ export async function openPostgresThreadStore({
       );
       return rows[0] ? (JSON.parse(rows[0].data) as PendingApproval) : undefined;
     },
+    async saveAttachment(userId, record) {
+      const { threadId, status, ...rest } = record;
+      await query('INSERT INTO chatkit_attachments (id, user_id, thread_id, status, size, created_at, data) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        record.id,
+        userId,
+        threadId ?? null,
+        status,
+        record.size,
+        record.createdAtMs,
+        JSON.stringify(rest),
+      ]);
+    },
+    async getAttachment(userId, attachmentId) {
+      const { rows } = await query<AttachmentRow>('SELECT thread_id, status, data FROM chatkit_attachments WHERE id = $1 AND user_id = $2', [
+        attachmentId,
+        userId,
+      ]);
+      return rows[0] && toRecord(rows[0]);
+    },
+    async setAttachmentStatus(userId, attachmentId, from, to) {
+      const result = await query('UPDATE chatkit_attachments SET status = $1 WHERE id = $2 AND user_id = $3 AND status = $4', [to, attachmentId, userId, from]);
+      return (result.rowCount ?? 0) > 0;
+    },
+    async attachToThread(userId, attachmentIds, threadId) {
+      const ids = [...new Set(attachmentIds)];
+      // One statement, all or none: it changes rows only when every id names an attachable record.
+      const result = await query(
+        `WITH attachable AS (
+           SELECT id FROM chatkit_attachments
+           WHERE id = ANY($1::text[]) AND user_id = $2 AND status = 'ready' AND (thread_id IS NULL OR thread_id = $3)
+           FOR UPDATE
+         )
+         UPDATE chatkit_attachments SET thread_id = $3
+         WHERE id IN (SELECT id FROM attachable) AND (SELECT count(*) FROM attachable) = cardinality($1::text[])`,
+        [ids, userId, threadId],
+      );
+      return (result.rowCount ?? 0) === ids.length;
+    },
+    async deleteAttachment(userId, attachmentId) {
+      const result = await query('DELETE FROM chatkit_attachments WHERE id = $1 AND user_id = $2', [attachmentId, userId]);
+      return (result.rowCount ?? 0) > 0;
+    },
+    async listThreadAttachments(userId, threadId) {
+      const { rows } = await query<AttachmentRow>('SELECT thread_id, status, data FROM chatkit_attachments WHERE user_id = $1 AND thread_id = $2', [
+        userId,
+        threadId,
+      ]);
+      return rows.map(toRecord);
+    },
+    async takeOrphanAttachments(createdBeforeMs, limit) {
+      const { rows } = await query<{ id: string; user_id: string }>(
+        `DELETE FROM chatkit_attachments WHERE id IN (
+           SELECT id FROM chatkit_attachments WHERE thread_id IS NULL AND created_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED
+         ) RETURNING id, user_id`,
+        [createdBeforeMs, limit],
+      );
+      return rows.map((row) => ({ userId: row.user_id, attachmentId: row.id }));
+    },
     async usage(userId) {
       const { rows } = await query<{ threads: string; items: string; bytes: string }>(
-        `SELECT (SELECT count(*) FROM chatkit_threads WHERE user_id = $1) AS threads, count(*) AS items, COALESCE(sum(bytes), 0) AS bytes
+        `SELECT (SELECT count(*) FROM chatkit_threads WHERE user_id = $1) AS threads, count(*) AS items,
+           COALESCE(sum(bytes), 0) + (SELECT COALESCE(sum(size), 0) FROM chatkit_attachments WHERE user_id = $1) AS bytes
          FROM chatkit_items WHERE user_id = $1`,
         [userId],
       );
@@ -321,6 +407,8 @@ export async function openPostgresThreadStore({
            ORDER BY active_at LIMIT $3 FOR UPDATE SKIP LOCKED
          ), threads AS (
            DELETE FROM chatkit_threads WHERE user_id IN (SELECT user_id FROM idle)
+         ), files AS (
+           DELETE FROM chatkit_attachments WHERE user_id IN (SELECT user_id FROM idle)
          )
          DELETE FROM chatkit_user_activity WHERE user_id IN (SELECT user_id FROM idle) RETURNING user_id`,
         [idleSinceMs, userIdPrefix, limit],

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../../clock.js';
 import { ensurePrivateDir, keepPrivate } from '../../private-files.js';
 import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
 import { StaleReplyError, fenceFor } from './reply-fence.js';
-import { UnknownCursorError, toPage, type PendingApproval, type ThreadStore } from './thread-store.js';
+import { UnknownCursorError, toPage, type AttachmentRecord, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 /** Each entry moves the schema from version i to i + 1. Append only; never edit a shipped migration. */
 const MIGRATIONS: string[] = [
@@ -53,6 +53,18 @@ const MIGRATIONS: string[] = [
      SELECT user_id, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM threads GROUP BY user_id;`,
   // The largest reply-claim token that wrote to the thread (reply-fence.ts).
   `ALTER TABLE threads ADD COLUMN reply_fence INTEGER NOT NULL DEFAULT 0;`,
+  // Attachments' records (the bytes are in the attachment storage); thread_id is set when a message takes one.
+  `CREATE TABLE attachments (
+     id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     thread_id TEXT,
+     status TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     data TEXT NOT NULL
+   );
+   CREATE INDEX attachments_by_user ON attachments (user_id, thread_id);
+   CREATE INDEX attachments_unattached ON attachments (created_at) WHERE thread_id IS NULL;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -140,6 +152,26 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     // One statement, so two answers racing for the same approval cannot both get it.
     take: db.prepare('DELETE FROM pending_approvals WHERE id = ? AND thread_id = ? AND user_id = ? RETURNING data'),
   };
+  const attachments = {
+    insert: db.prepare('INSERT INTO attachments (id, user_id, thread_id, status, size, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    get: db.prepare('SELECT thread_id, status, data FROM attachments WHERE id = ? AND user_id = ?'),
+    setStatus: db.prepare('UPDATE attachments SET status = ? WHERE id = ? AND user_id = ? AND status = ?'),
+    attach: db.prepare(
+      "UPDATE attachments SET thread_id = ? WHERE id = ? AND user_id = ? AND status = 'ready' AND (thread_id IS NULL OR thread_id = ?)",
+    ),
+    delete: db.prepare('DELETE FROM attachments WHERE id = ? AND user_id = ?'),
+    ofThread: db.prepare('SELECT thread_id, status, data FROM attachments WHERE user_id = ? AND thread_id = ?'),
+    deleteOfThread: db.prepare('DELETE FROM attachments WHERE user_id = ? AND thread_id = ?'),
+    deleteOfUser: db.prepare('DELETE FROM attachments WHERE user_id = ?'),
+    orphans: db.prepare('DELETE FROM attachments WHERE id IN (SELECT id FROM attachments WHERE thread_id IS NULL AND created_at < ? LIMIT ?) RETURNING id, user_id'),
+    bytes: db.prepare('SELECT COALESCE(SUM(size), 0) AS bytes FROM attachments WHERE user_id = ?'),
+  };
+  /** Status and thread live in their columns (what queries change); the rest in `data`. */
+  const toRecord = (row: { thread_id: string | null; status: string; data: string }): AttachmentRecord => {
+    const record = { ...(JSON.parse(row.data) as AttachmentRecord), status: row.status as AttachmentRecord['status'] };
+    if (row.thread_id) record.threadId = row.thread_id;
+    return record;
+  };
   const fences = {
     get: db.prepare('SELECT reply_fence FROM threads WHERE id = ?'),
     raise: db.prepare('UPDATE threads SET reply_fence = ? WHERE id = ?'),
@@ -197,8 +229,13 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
       });
     },
     async deleteThread(userId, threadId) {
-      const deleted = Number(q.deleteThread.run(threadId, userId).changes) > 0;
-      if (deleted) touch(userId);
+      let deleted = false;
+      inTransaction(db, () => {
+        deleted = Number(q.deleteThread.run(threadId, userId).changes) > 0;
+        if (!deleted) return;
+        attachments.deleteOfThread.run(userId, threadId);
+        touch(userId);
+      });
       return deleted;
     },
     async listThreads(userId, { limit, order, after }): Promise<Page<ThreadMetadata>> {
@@ -260,9 +297,44 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
       const row = write(threadId, () => get<{ data: string }>(approvals.take, approvalId, threadId, userId));
       return row ? (JSON.parse(row.data) as PendingApproval) : undefined;
     },
+    async saveAttachment(userId, record) {
+      const { threadId, status, ...rest } = record;
+      attachments.insert.run(record.id, userId, threadId ?? null, status, record.size, record.createdAtMs, JSON.stringify(rest));
+    },
+    async getAttachment(userId, attachmentId) {
+      const row = get<{ thread_id: string | null; status: string; data: string }>(attachments.get, attachmentId, userId);
+      return row && toRecord(row);
+    },
+    async setAttachmentStatus(userId, attachmentId, from, to) {
+      return Number(attachments.setStatus.run(to, attachmentId, userId, from).changes) > 0;
+    },
+    async attachToThread(userId, attachmentIds, threadId) {
+      const refused = new Error('not attachable');
+      try {
+        inTransaction(db, () => {
+          for (const id of new Set(attachmentIds))
+            if (Number(attachments.attach.run(threadId, id, userId, threadId).changes) === 0) throw refused;
+        });
+        return true;
+      } catch (err) {
+        if (err === refused) return false;
+        throw err;
+      }
+    },
+    async deleteAttachment(userId, attachmentId) {
+      return Number(attachments.delete.run(attachmentId, userId).changes) > 0;
+    },
+    async listThreadAttachments(userId, threadId) {
+      return (attachments.ofThread.all(userId, threadId) as Array<{ thread_id: string | null; status: string; data: string }>).map(toRecord);
+    },
+    async takeOrphanAttachments(createdBeforeMs, limit) {
+      const rows = attachments.orphans.all(createdBeforeMs, limit) as Array<{ id: string; user_id: string }>;
+      return rows.map((row) => ({ userId: row.user_id, attachmentId: row.id }));
+    },
     async usage(userId) {
       const { items, bytes } = get<{ items: number; bytes: number }>(q.itemUsage, userId)!;
-      return { threads: Number(get<{ n: number }>(q.countThreads, userId)!.n), items: Number(items), bytes: Number(bytes) };
+      const files = Number(get<{ bytes: number }>(attachments.bytes, userId)!.bytes);
+      return { threads: Number(get<{ n: number }>(q.countThreads, userId)!.n), items: Number(items), bytes: Number(bytes) + files };
     },
     async deleteIdleUsers(userIdPrefix, idleSinceMs, limit) {
       const candidates = q.idleUsers.all(idleSinceMs, userIdPrefix.length, userIdPrefix, limit) as Array<{ user_id: string }>;
@@ -271,6 +343,7 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
         // Nothing can write between the read above and here: this loop never yields to the event loop.
         inTransaction(db, () => {
           q.deleteUserThreads.run(userId); // items and feedback follow by ON DELETE CASCADE
+          attachments.deleteOfUser.run(userId);
           q.deleteActivity.run(userId);
           deleted.push(userId);
         });

@@ -10,7 +10,7 @@ import { manualClock } from '../../../test-support/start-app.js';
 import type { Clock } from '../../clock.js';
 import type { AssistantMessageItem, ThreadItem, ThreadMetadata } from '../protocol/types.js';
 import { StaleReplyError, withReplyFence } from './reply-fence.js';
-import { UnknownCursorError, allItems, type PendingApproval, type ThreadStore } from './thread-store.js';
+import { UnknownCursorError, allItems, type AttachmentRecord, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 export interface ThreadStoreUnderTest {
   name: string;
@@ -282,6 +282,107 @@ export function threadStoreContract(impl: ThreadStoreUnderTest): void {
         await store.savePendingApproval(owner, pending);
         await store.deleteThread(owner, thread.id);
         assert.equal(await store.takePendingApproval(owner, thread.id, pending.id), undefined);
+      });
+    });
+
+    describe('attachments', () => {
+      const record = (overrides: Partial<AttachmentRecord> = {}): AttachmentRecord => ({
+        id: `atc_${randomUUID()}`,
+        name: 'cat photo ünï.png',
+        mimeType: 'image/png',
+        size: 1234,
+        status: 'pending',
+        createdAtMs: clock.now(),
+        ...overrides,
+      });
+
+      test('a record is read back as saved, by its own user only', async () => {
+        const owner = user();
+        const saved = record();
+        await store.saveAttachment(owner, saved);
+        assert.deepEqual(await store.getAttachment(owner, saved.id), saved);
+        assert.equal(await store.getAttachment(user(), saved.id), undefined);
+        assert.equal(await store.deleteAttachment(user(), saved.id), false, 'another user cannot delete it');
+        assert.equal(await store.deleteAttachment(owner, saved.id), true);
+        assert.equal(await store.getAttachment(owner, saved.id), undefined);
+      });
+
+      test('a status moves only from the expected one, so an upload URL is used once', async () => {
+        const owner = user();
+        const saved = record();
+        await store.saveAttachment(owner, saved);
+        assert.equal(await store.setAttachmentStatus(user(), saved.id, 'pending', 'uploading'), false, 'another user');
+        const claims = await Promise.all(Array.from({ length: 5 }, () => store.setAttachmentStatus(owner, saved.id, 'pending', 'uploading')));
+        assert.equal(claims.filter(Boolean).length, 1);
+        assert.equal((await store.getAttachment(owner, saved.id))?.status, 'uploading');
+      });
+
+      test('only ready attachments of the user go into a thread, all or none, and never into a second thread', async () => {
+        const owner = user();
+        const thread = newThread();
+        const otherThread = newThread();
+        await store.createThread(owner, thread);
+        await store.createThread(owner, otherThread);
+        const ready = record({ status: 'ready' });
+        const pending = record();
+        const foreign = record({ status: 'ready' });
+        await store.saveAttachment(owner, ready);
+        await store.saveAttachment(owner, pending);
+        await store.saveAttachment(user(), foreign);
+        assert.equal(await store.attachToThread(owner, [ready.id, pending.id], thread.id), false, 'not uploaded yet');
+        assert.equal(await store.attachToThread(owner, [ready.id, foreign.id], thread.id), false, "another user's");
+        assert.equal((await store.getAttachment(owner, ready.id))?.threadId, undefined, 'nothing changed');
+        assert.equal(await store.attachToThread(owner, [ready.id], thread.id), true);
+        assert.equal(await store.attachToThread(owner, [ready.id], thread.id), true, 'the same thread again');
+        assert.equal(await store.attachToThread(owner, [ready.id], otherThread.id), false, 'another thread');
+        assert.deepEqual(await store.listThreadAttachments(owner, thread.id), [{ ...ready, threadId: thread.id }]);
+        assert.deepEqual(await store.listThreadAttachments(user(), thread.id), []);
+      });
+
+      test('deleting the thread deletes its attachments\' records', async () => {
+        const owner = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        const ready = record({ status: 'ready' });
+        await store.saveAttachment(owner, ready);
+        await store.attachToThread(owner, [ready.id], thread.id);
+        await store.deleteThread(owner, thread.id);
+        assert.equal(await store.getAttachment(owner, ready.id), undefined);
+      });
+
+      test('old unattached records are taken by the sweep, attached and recent ones stay', async () => {
+        const owner = user();
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        const old = record({ createdAtMs: 1000 });
+        const oldAttached = record({ status: 'ready', createdAtMs: 1000 });
+        const recent = record({ createdAtMs: 5000 });
+        for (const saved of [old, oldAttached, recent]) await store.saveAttachment(owner, saved);
+        await store.attachToThread(owner, [oldAttached.id], thread.id);
+        const taken = [];
+        for (;;) {
+          const batch = await store.takeOrphanAttachments(2000, 10);
+          taken.push(...batch);
+          if (batch.length < 10) break;
+        }
+        assert.ok(taken.some((entry) => entry.userId === owner && entry.attachmentId === old.id));
+        assert.ok(!taken.some((entry) => entry.attachmentId === oldAttached.id || entry.attachmentId === recent.id));
+        assert.equal(await store.getAttachment(owner, old.id), undefined);
+        assert.ok(await store.getAttachment(owner, recent.id));
+      });
+
+      test("attachments' declared sizes count in the user's bytes, and retention deletes them with the user", async () => {
+        const owner = `anon_contract_${randomUUID()}`;
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        const before = (await store.usage(owner)).bytes;
+        const saved = record({ size: 50_000 });
+        await store.saveAttachment(owner, saved);
+        assert.equal((await store.usage(owner)).bytes, before + 50_000);
+        clock.advance(60_000);
+        const deleted = await store.deleteIdleUsers(owner, clock.now(), 10);
+        assert.deepEqual(deleted, [owner]);
+        assert.equal(await store.getAttachment(owner, saved.id), undefined);
       });
     });
   });

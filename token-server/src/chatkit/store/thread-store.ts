@@ -23,7 +23,7 @@ export class UnknownCursorError extends Error {
 export interface StorageUsage {
   threads: number;
   items: number;
-  /** Bytes of the items as stored (their JSON). */
+  /** Bytes of the items as stored (their JSON) plus the declared sizes of the user's attachments. */
   bytes: number;
 }
 
@@ -43,6 +43,24 @@ export interface PendingApproval {
   createdAt: string;
 }
 
+/**
+ * An uploaded (or announced) file of one user: what `attachments.create` declared, how far its upload got, and the
+ * thread its message put it in. The bytes live in the attachment storage (disk or S3), never here.
+ */
+export interface AttachmentRecord {
+  id: string;
+  name: string;
+  mimeType: string;
+  /** The declared size in bytes; the upload must be exactly this long. */
+  size: number;
+  /** `pending` until the upload starts, `uploading` while one runs (the URL is used up), `ready` once stored. */
+  status: 'pending' | 'uploading' | 'ready';
+  /** Set once a user message carries it; unattached records are swept after a while. */
+  threadId?: string;
+  /** Unix ms. */
+  createdAtMs: number;
+}
+
 export interface ThreadStore {
   /** Which database this is, for /readyz. */
   kind: 'sqlite' | 'postgres';
@@ -50,7 +68,7 @@ export interface ThreadStore {
   getThread(userId: string, threadId: string): Promise<ThreadMetadata | undefined>;
   /** Returns false when the thread is not this user's. */
   updateThread(userId: string, thread: ThreadMetadata): Promise<boolean>;
-  /** Deletes the thread and its items; false when it is not this user's. */
+  /** Deletes the thread, its items and its attachments' records; false when it is not this user's. */
   deleteThread(userId: string, threadId: string): Promise<boolean>;
   listThreads(userId: string, query: PageQuery): Promise<Page<ThreadMetadata>>;
   countThreads(userId: string): Promise<number>;
@@ -70,10 +88,28 @@ export interface ThreadStore {
   /** Removes and returns the approval when it is this user's and this thread's; undefined when not (or taken). */
   takePendingApproval(userId: string, threadId: string, approvalId: string): Promise<PendingApproval | undefined>;
 
+  saveAttachment(userId: string, record: AttachmentRecord): Promise<void>;
+  getAttachment(userId: string, attachmentId: string): Promise<AttachmentRecord | undefined>;
+  /** Moves this user's attachment from one status to another in one step; false when it was not in `from`. */
+  setAttachmentStatus(userId: string, attachmentId: string, from: AttachmentRecord['status'], to: AttachmentRecord['status']): Promise<boolean>;
+  /**
+   * Puts ready attachments of this user into the thread, all or none: false (nothing changed) when one is not this
+   * user's, not ready, or already in another thread.
+   */
+  attachToThread(userId: string, attachmentIds: string[], threadId: string): Promise<boolean>;
+  /** False when it is not this user's. */
+  deleteAttachment(userId: string, attachmentId: string): Promise<boolean>;
+  /** The attachments in one of this user's threads (to remove their files with the thread). */
+  listThreadAttachments(userId: string, threadId: string): Promise<AttachmentRecord[]>;
+  /** Deletes up to `limit` records, of any user, that no message took and that were created before `createdBeforeMs`. */
+  takeOrphanAttachments(createdBeforeMs: number, limit: number): Promise<{ userId: string; attachmentId: string }[]>;
+
+  /** Bytes count the items' JSON and the declared size of the user's attachments. */
   usage(userId: string): Promise<StorageUsage>;
   /**
    * Retention: deletes up to `limit` users whose id starts with `userIdPrefix` and who have written nothing (no
-   * thread or item created, changed or deleted) since `idleSinceMs` (unix ms), with all their threads and items.
+   * thread or item created, changed or deleted) since `idleSinceMs` (unix ms), with all their threads, items and
+   * attachment records.
    * Returns the ids deleted; fewer than `limit` means none are left.
    */
   deleteIdleUsers(userIdPrefix: string, idleSinceMs: number, limit: number): Promise<string[]>;
