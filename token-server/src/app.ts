@@ -17,6 +17,7 @@ import { createUserTokenVerifier } from './auth/user-tokens.js';
 import { createVisitorTokens } from './auth/visitor-tokens.js';
 import { loadAgentModule } from './chatkit/agent/agent-source.js';
 import { CHATKIT_PATH, createChatKitBackend, type AgentSource } from './chatkit/index.js';
+import { openAttachmentStorage } from './chatkit/attachments/attachment-storage.js';
 import { openPostgresThreadStore } from './chatkit/store/postgres-thread-store.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, hostedEnabled, modelEnabled, type Config } from './config.js';
@@ -124,6 +125,14 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         stores.secrets,
       )
     : undefined;
+  const attachmentConfig = config.chatkit.attachments;
+  const attachments = attachmentConfig && {
+    config: attachmentConfig,
+    storage: await openAttachmentStorage(attachmentConfig.storage, config.dataDir).catch((err: Error) => {
+      throw new ConfigError('S3_BUCKET', err.message);
+    }),
+    signingKey,
+  };
   const chatkitBackend = createChatKitBackend({
     authenticate,
     rateLimits: stores.rateLimits,
@@ -149,6 +158,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     agentSource,
     serverKeys,
     publicUrl: config.publicUrl,
+    attachments,
   });
   if (config.production && !config.publicUrl)
     logger.warn('PUBLIC_URL is not set: the URLs this server hands out are built from each request\'s Host header; set PUBLIC_URL.');
@@ -205,6 +215,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   // Site users come from ALLOWED_ORIGINS, visitors from their key's origins; any other page reads a 403.
   app.post(CHATKIT_PATH, requireAllowedOrigin([...config.allowedOrigins, ...publicKeyOrigins], config.publicUrl));
   app.use(chatkitBackend.router);
+  // Upload bodies stream to storage, so these come before jsonBody too; the signed URL (or bearer) authorises them.
+  if (chatkitBackend.attachmentRouter) app.use(chatkitBackend.attachmentRouter);
 
   app.use('/api', jsonBody({ limitBytes: limits.jsonBodyBytes, maxDepth: limits.jsonMaxDepth }));
 

@@ -10,12 +10,17 @@ import { DEFAULT_PAGE_SIZE, type ChatKitLimits } from './limits.js';
 import type { JsonRequest, StreamingRequest } from './protocol/parse-request.js';
 import type { UserMessageInputParams } from './protocol/schemas.js';
 import type { EventSink } from './protocol/sse.js';
-import { isHidden, toThreadResponse, type Page, type ThreadMetadata, type UserMessageItem } from './protocol/types.js';
+import { isHidden, toThreadResponse, type Attachment, type Page, type ThreadItem, type ThreadMetadata, type UserMessageItem } from './protocol/types.js';
 import { readApprovalAction } from './actions/approvals.js';
+import type { AttachmentService } from './attachments/attachment-service.js';
+import { unsupportedForModel, type ModelApi } from './attachments/model-input.js';
 import type { ReplyRunner } from './reply/reply-runner.js';
 import { checkMessageSize, checkQuota, checkToolOutputSize, fitPage } from './storage-limits.js';
 import { withReplyFence } from './store/reply-fence.js';
-import { UnknownCursorError, allItems, type PageQuery, type ThreadStore } from './store/thread-store.js';
+import { UnknownCursorError, allItems, type AttachmentRecord, type PageQuery, type ThreadStore } from './store/thread-store.js';
+
+/** The base URL this request reached the server at (PUBLIC_URL or its host), for the URLs an answer holds. */
+export type BaseUrl = () => string;
 
 /** Runs a prepared stream; `clientGone` aborts when the client disconnects. */
 export type StreamRun = (sink: EventSink, clientGone: AbortSignal) => Promise<void>;
@@ -32,14 +37,17 @@ export class ChatKitHandlers {
     private readonly metrics: Metrics,
     /** One reply at a time per thread (a second concurrent reply would interleave), across instances when shared. */
     private readonly replyLocks: ReplyLockStore,
+    /** Absent when attachments are off (`CHATKIT_ATTACHMENTS` unset). */
+    private readonly attachments?: { service: AttachmentService; modelApi: ModelApi },
   ) {}
 
-  async json(userId: string, request: JsonRequest): Promise<unknown> {
+  async json(userId: string, request: JsonRequest, baseUrl: BaseUrl): Promise<unknown> {
     switch (request.type) {
       case 'threads.get_by_id': {
         const thread = await this.ownThread(userId, request.params.thread_id);
         const items = await this.store.listItems(userId, thread.id, { limit: DEFAULT_PAGE_SIZE, order: 'asc' });
-        return toThreadResponse(thread, fitPage(items, this.limits.maxPageBytes));
+        const page = fitPage(items, this.limits.maxPageBytes);
+        return toThreadResponse(thread, { ...page, data: await this.withFreshPreviews(userId, page.data, baseUrl) });
       }
       case 'threads.list': {
         const page = await this.paginate(() => this.store.listThreads(userId, this.pageQuery(request.params)));
@@ -48,7 +56,8 @@ export class ChatKitHandlers {
       case 'items.list': {
         const thread = await this.ownThread(userId, request.params.thread_id);
         const page = await this.paginate(() => this.store.listItems(userId, thread.id, this.pageQuery(request.params)));
-        return fitPage({ ...page, data: page.data.filter((item) => !isHidden(item)) }, this.limits.maxPageBytes);
+        const fitted = fitPage({ ...page, data: page.data.filter((item) => !isHidden(item)) }, this.limits.maxPageBytes);
+        return { ...fitted, data: await this.withFreshPreviews(userId, fitted.data, baseUrl) };
       }
       case 'items.feedback': {
         const thread = await this.ownThread(userId, request.params.thread_id);
@@ -67,7 +76,9 @@ export class ChatKitHandlers {
         const claim = await this.replyLocks.acquire(thread.id);
         if (!claim) throw threadBusy();
         try {
+          const files = this.attachments ? await this.store.listThreadAttachments(userId, thread.id) : [];
           await this.store.deleteThread(userId, thread.id);
+          await this.attachments?.service.removeFiles(userId, files);
         } finally {
           await claim.release();
         }
@@ -77,32 +88,40 @@ export class ChatKitHandlers {
         await this.ownThread(userId, request.params.thread_id);
         throw notSupported('custom_actions_not_supported', 'Custom actions');
       case 'attachments.create':
+        return this.attachmentService().create(userId, request.params, baseUrl());
       case 'attachments.delete':
-        throw notSupported('attachments_not_supported', 'Attachments');
+        await this.attachmentService().remove(userId, request.params.attachment_id);
+        return {};
       case 'input.transcribe':
         throw notSupported('transcription_not_supported', 'Voice transcriptions');
     }
   }
 
-  async prepareStream(userId: string, request: StreamingRequest): Promise<StreamRun> {
+  async prepareStream(userId: string, request: StreamingRequest, baseUrl: BaseUrl): Promise<StreamRun> {
     switch (request.type) {
       case 'threads.create': {
-        await this.checkInput(userId, request.params.input, true);
+        const files = await this.checkInput(userId, request.params.input, true);
+        const refused = this.refusedByModel(files);
+        if (refused) return refused;
         return async (sink, clientGone) => {
           const thread: ThreadMetadata = { id: newId('thread'), created_at: now(), status: { type: 'active' }, metadata: {} };
           await this.store.createThread(userId, thread);
           sink.send({ type: 'thread.created', thread: toThreadResponse(thread) });
           const reply = await this.locked(thread.id, (claimedSink, stopped) =>
-            this.addMessageAndReply(userId, thread, request.params.input, claimedSink, stopped),
+            this.addMessageAndReply(userId, thread, request.params.input, files, baseUrl, claimedSink, stopped),
           );
           await reply(sink, clientGone);
         };
       }
       case 'threads.add_user_message': {
-        await this.checkInput(userId, request.params.input, false);
         const thread = await this.ownThread(userId, request.params.thread_id);
+        const files = await this.checkInput(userId, request.params.input, false, thread.id);
+        const refused = this.refusedByModel(files);
+        if (refused) return refused;
         await this.checkRoom(userId, thread.id);
-        return this.locked(thread.id, (sink, clientGone) => this.addMessageAndReply(userId, thread, request.params.input, sink, clientGone));
+        return this.locked(thread.id, (sink, clientGone) =>
+          this.addMessageAndReply(userId, thread, request.params.input, files, baseUrl, sink, clientGone),
+        );
       }
       case 'threads.add_client_tool_output': {
         const thread = await this.ownThread(userId, request.params.thread_id);
@@ -160,8 +179,17 @@ export class ChatKitHandlers {
     }
   }
 
-  private async addMessageAndReply(userId: string, thread: ThreadMetadata, input: UserMessageInputParams, sink: EventSink, clientGone: AbortSignal) {
-    const message = userMessage(thread.id, input);
+  private async addMessageAndReply(
+    userId: string,
+    thread: ThreadMetadata,
+    input: UserMessageInputParams,
+    files: AttachmentRecord[],
+    baseUrl: BaseUrl,
+    sink: EventSink,
+    clientGone: AbortSignal,
+  ) {
+    const attachments = files.length > 0 ? await this.attachmentService().attach(userId, files, thread.id, baseUrl()) : [];
+    const message = userMessage(thread.id, input, attachments);
     await this.store.addItem(userId, message);
     sink.send({ type: 'thread.item.done', item: message });
     await this.runner.run({ userId, thread, sink, clientGone });
@@ -207,13 +235,43 @@ export class ChatKitHandlers {
     return thread;
   }
 
-  private async checkInput(userId: string, input: UserMessageInputParams, newThread: boolean): Promise<void> {
-    if (input.attachments.length > 0) throw notSupported('attachments_not_supported', 'Attachments');
+  /** Checks a message before anything is stored; the attachments it carries. */
+  private async checkInput(userId: string, input: UserMessageInputParams, newThread: boolean, threadId?: string): Promise<AttachmentRecord[]> {
+    const files = input.attachments.length > 0 ? await this.attachmentService().checkForMessage(userId, input.attachments, threadId) : [];
     const length = input.content.reduce((sum, part) => sum + part.text.length, 0) + (input.quoted_text?.length ?? 0);
     if (length > this.limits.maxMessageChars)
       throw new HttpError(400, 'message_too_long', `Messages may be at most ${this.limits.maxMessageChars} characters long.`);
-    if (input.content.every((part) => part.text.trim() === '')) throw new HttpError(400, 'empty_message', 'The message is empty.');
+    if (files.length === 0 && input.content.every((part) => part.text.trim() === '')) throw new HttpError(400, 'empty_message', 'The message is empty.');
     await checkQuota(this.store, userId, this.limits, { newThread, bytes: checkMessageSize(input, this.limits) });
+    return files;
+  }
+
+  private attachmentService(): AttachmentService {
+    if (!this.attachments) throw notSupported('attachments_not_supported', 'Attachments');
+    return this.attachments.service;
+  }
+
+  /** A stream that only says why, when the configured model API cannot take one of the files (nothing is stored). */
+  private refusedByModel(files: AttachmentRecord[]): StreamRun | undefined {
+    const reason = this.attachments && files.length > 0 && unsupportedForModel(this.attachments.modelApi, files);
+    if (!reason) return undefined;
+    return async (sink) => {
+      sink.send({ type: 'stream_options', stream_options: { allow_cancel: false } });
+      sink.send({ type: 'error', code: 'custom', message: reason, allow_retry: false });
+    };
+  }
+
+  /** Stored preview URLs expire: user messages are answered with fresh ones. */
+  private async withFreshPreviews<T extends ThreadItem>(userId: string, items: T[], baseUrl: BaseUrl): Promise<T[]> {
+    const service = this.attachments?.service;
+    if (!service) return items;
+    return Promise.all(
+      items.map(async (item) =>
+        item.type === 'user_message' && item.attachments?.length
+          ? { ...item, attachments: await service.refreshPreviews(userId, item.attachments, baseUrl()) }
+          : item,
+      ),
+    );
   }
 
   /** A turn adds up to three items (message, answer, and a tool call or a stop note). */
@@ -246,7 +304,7 @@ function clientToolFailed(result: unknown): boolean {
   return typeof result === 'object' && result !== null && Boolean((result as { error?: unknown }).error);
 }
 
-function userMessage(threadId: string, input: UserMessageInputParams): UserMessageItem {
+function userMessage(threadId: string, input: UserMessageInputParams, attachments: Attachment[]): UserMessageItem {
   const options = input.inference_options;
   return {
     id: newId('message'),
@@ -258,7 +316,7 @@ function userMessage(threadId: string, input: UserMessageInputParams): UserMessa
         ? { type: 'input_text', text: part.text }
         : { type: 'input_tag', id: part.id, text: part.text, data: part.data ?? {}, group: part.group ?? undefined, interactive: part.interactive ?? false },
     ),
-    attachments: [],
+    attachments,
     quoted_text: input.quoted_text ?? undefined,
     inference_options: {
       tool_choice: options?.tool_choice ?? undefined,

@@ -9,6 +9,7 @@ const PREFIXES = {
   workflow: 'wf',
   widget: 'wdg',
   approval: 'apr',
+  attachment: 'atc',
 } as const;
 
 export function newId(kind: keyof typeof PREFIXES): string {

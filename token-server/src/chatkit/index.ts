@@ -8,13 +8,19 @@ import type { Logger } from 'pino';
 import type { Authenticate } from '../auth/principal.js';
 import type { ServerKeys } from '../auth/server-keys.js';
 import { systemClock, type Clock } from '../clock.js';
-import { clientAddress } from '../http/rate-limit.js';
+import { clientAddress, consumeRateLimit } from '../http/rate-limit.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { memoryReplyLocks } from '../stores/memory-store.js';
 import type { RateLimitStore, ReplyLockStore } from '../stores/store.js';
 import { DEFAULT_AGENT_CONFIG, type AgentConfig, type ClientToolDefinition, type ModelSettings } from './agent/agent-config.js';
 import { AgentRuntime } from './agent/agent-runtime.js';
 import type { AgentSource } from './agent/agent-source.js';
+import type { AttachmentConfig } from './attachments/attachment-config.js';
+import { AttachmentService } from './attachments/attachment-service.js';
+import type { AttachmentStorage } from './attachments/attachment-storage.js';
+import { createAttachmentTokens } from './attachments/attachment-tokens.js';
+import { startOrphanSweep } from './attachments/orphan-sweep.js';
+import { attachmentRoutes } from './attachments/upload-routes.js';
 import { ChatKitHandlers } from './handlers.js';
 import { DEFAULT_LIMITS, type ChatKitLimits } from './limits.js';
 import { createMcpHub } from './mcp/mcp-tools.js';
@@ -61,10 +67,17 @@ export interface ChatKitBackendOptions {
   clock?: Clock;
   /** Where replies, model and tool calls and open streams are counted; a registry of its own when absent. */
   metrics?: Metrics;
+  /**
+   * Attachments (`CHATKIT_ATTACHMENTS`): accepted types and bounds, where the bytes go, and the key that signs their
+   * upload and preview URLs (the server's signing key, the same on every instance). Off when absent.
+   */
+  attachments?: { config: AttachmentConfig; storage: AttachmentStorage; signingKey: Uint8Array };
 }
 
 export interface ChatKitBackend {
   router: express.Router;
+  /** The upload, direct upload and preview routes; absent when attachments are off. Mount before any body parser. */
+  attachmentRouter?: express.Router;
   /** True while the database answers (for /readyz). */
   ready(): Promise<boolean>;
   /** Each MCP server and whether it is connected (for /readyz). */
@@ -108,9 +121,37 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
         clientTools: options.clientTools ?? [],
       })
     : null;
-  const runner = new ReplyRunner({ store, agents, limits, logger, metrics });
-  const handlers = new ChatKitHandlers(store, runner, limits, metrics, replyLocks);
-  const retention = startVisitorRetention({ store, retentionDays: options.visitorRetentionDays ?? 30, clock, logger });
+  const modelApi = options.model?.api ?? 'responses';
+  const files = options.attachments;
+  const attachments =
+    files &&
+    new AttachmentService({
+      config: files.config,
+      store,
+      storage: files.storage,
+      tokens: createAttachmentTokens(files.signingKey, clock),
+      clock,
+      maxBytesPerUser: limits.maxBytesPerUser,
+    });
+  const runner = new ReplyRunner({
+    store,
+    agents,
+    limits,
+    logger,
+    metrics,
+    attachments: attachments && { api: modelApi, read: (userId, id) => attachments.readBytes(userId, id) },
+  });
+  const handlers = new ChatKitHandlers(store, runner, limits, metrics, replyLocks, attachments && { service: attachments, modelApi });
+  const retention = startVisitorRetention({
+    store,
+    retentionDays: options.visitorRetentionDays ?? 30,
+    clock,
+    logger,
+    onUsersDeleted: files && (async (userIds) => {
+      for (const userId of userIds) await files.storage.removeUser(userId);
+    }),
+  });
+  const sweep = files && startOrphanSweep({ store, storage: files.storage, clock, logger });
   const shutdown = new AbortController();
   return {
     router: createChatKitRouter({
@@ -122,7 +163,18 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
       clientAddress: options.clientAddress ?? ((req) => clientAddress(req, 64)),
       metrics,
       shuttingDown: shutdown.signal,
+      publicUrl: options.publicUrl,
     }),
+    attachmentRouter:
+      attachments &&
+      attachmentRoutes({
+        service: attachments,
+        authenticate: options.authenticate,
+        limitUser: (userId) =>
+          consumeRateLimit(options.rateLimits, { name: 'chatkit:req', limit: limits.requestsPerMinute, windowMs: 60_000, what: 'chat requests' }, userId),
+        maxBytes: files.config.maxBytes,
+        publicUrl: options.publicUrl,
+      }),
     ready: () => store.ping().catch(() => false),
     mcpStatus: () => mcp?.status() ?? [],
     interruptReplies: () => shutdown.abort(),
@@ -130,6 +182,7 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
     close: async () => {
       await mcp?.close();
       await retention.stop();
+      await sweep?.stop();
       await store.close();
     },
   };

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Authenticate, Principal } from '../auth/principal.js';
 import { HttpError, jsonErrorHandler } from '../http/errors.js';
+import { requestBaseUrl } from '../http/origin.js';
 import { parseBody } from '../http/validate.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { RateLimitStore } from '../stores/store.js';
@@ -36,13 +37,25 @@ interface RouterDeps {
   metrics: Metrics;
   /** Aborted when the server shuts down: running replies stop as if the client had left, then say so. */
   shuttingDown: AbortSignal;
+  /** `PUBLIC_URL`, for the absolute URLs answers hold (attachments); else the request's own host. */
+  publicUrl?: string;
 }
 
 const MINUTE_MS = 60_000;
 
 type Locals = { principal: Principal };
 
-export function createChatKitRouter({ authenticate, rateLimits, handlers, limits, logger, clientAddress, metrics, shuttingDown }: RouterDeps): express.Router {
+export function createChatKitRouter({
+  authenticate,
+  rateLimits,
+  handlers,
+  limits,
+  logger,
+  clientAddress,
+  metrics,
+  shuttingDown,
+  publicUrl,
+}: RouterDeps): express.Router {
   const router = express.Router();
 
   const limit = async (key: string, max: number) => {
@@ -68,8 +81,9 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
   const handle = async (req: Request, res: Response<unknown, Locals>) => {
     const request = parseChatKitRequest(readJsonBody(req.body));
     const { userId } = res.locals.principal;
+    const baseUrl = () => requestBaseUrl(req, publicUrl);
     if (!isStreamingRequest(request)) {
-      res.json(await handlers.json(userId, request));
+      res.json(await handlers.json(userId, request, baseUrl));
       return;
     }
     if (res.locals.principal.kind === 'visitor') {
@@ -79,7 +93,7 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
     } else {
       await limit(`chatkit:reply:${userId}`, limits.repliesPerMinute);
     }
-    const run = await handlers.prepareStream(userId, request);
+    const run = await handlers.prepareStream(userId, request, baseUrl);
     const clientGone = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) clientGone.abort();

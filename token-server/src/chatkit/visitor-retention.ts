@@ -26,9 +26,18 @@ export interface RetentionOptions {
   clock: Clock;
   logger: Logger;
   intervalMs?: number;
+  /** Called with each batch of deleted visitors, e.g. to remove their attachment files. */
+  onUsersDeleted?: (userIds: string[]) => Promise<void>;
 }
 
-export function startVisitorRetention({ store, retentionDays, clock, logger, intervalMs = 60 * 60 * 1000 }: RetentionOptions): VisitorRetention {
+export function startVisitorRetention({
+  store,
+  retentionDays,
+  clock,
+  logger,
+  intervalMs = 60 * 60 * 1000,
+  onUsersDeleted,
+}: RetentionOptions): VisitorRetention {
   let running: Promise<number> | undefined;
   let stopped = false;
 
@@ -37,6 +46,7 @@ export function startVisitorRetention({ store, retentionDays, clock, logger, int
     let deleted = 0;
     while (!stopped) {
       const batch = await store.deleteIdleUsers(VISITOR_USER_PREFIX, idleSince, BATCH);
+      if (batch.length > 0) await onUsersDeleted?.(batch);
       deleted += batch.length;
       if (batch.length < BATCH) break;
       await new Promise((resolve) => setImmediate(resolve));

@@ -40,7 +40,7 @@ export function cors({ credentialed, anonymous, anonymousPaths = [], checkedPath
     }
     if (req.method === 'OPTIONS' && req.get('access-control-request-method')) {
       if (corsAllowed) {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
         res.setHeader('Access-Control-Max-Age', '600');
       }

@@ -3,12 +3,13 @@
  * dropping the oldest turns first, then written as the Agents SDK's input items.
  */
 import type { AgentInputItem } from '@openai/agents';
-import type { ThreadItem, UserMessageItem, WorkflowItem } from '../protocol/types.js';
+import { attachmentContent, type AttachmentBytes, type ModelApi } from '../attachments/model-input.js';
+import type { Attachment, ThreadItem, UserMessageItem, WorkflowItem } from '../protocol/types.js';
 
 const CONTEXT_PREFIX = '[Context for the assistant, not shown to the user]';
 
 export type ConversationTurn =
-  | { kind: 'message'; role: 'user' | 'assistant'; text: string }
+  | { kind: 'message'; role: 'user' | 'assistant'; text: string; attachments?: Attachment[] }
   /** A completed client tool call: the call and its output always travel together. */
   | { kind: 'tool_call'; callId: string; name: string; arguments: string; output: string };
 
@@ -20,7 +21,9 @@ function userText(item: UserMessageItem): string {
 function toTurn(item: ThreadItem): ConversationTurn | undefined {
   switch (item.type) {
     case 'user_message':
-      return { kind: 'message', role: 'user', text: userText(item) };
+      return item.attachments?.length
+        ? { kind: 'message', role: 'user', text: userText(item), attachments: item.attachments }
+        : { kind: 'message', role: 'user', text: userText(item) };
     case 'assistant_message': {
       const text = item.content.map((part) => part.text).join('');
       return text ? { kind: 'message', role: 'assistant', text } : undefined;
@@ -68,13 +71,31 @@ export function buildConversation(items: ThreadItem[], budgetChars: number): Con
   return kept.reverse();
 }
 
-/** The turns as Agents SDK input items (the SDK writes them for the Responses or Chat Completions API). */
-export function toAgentInput(turns: ConversationTurn[]): AgentInputItem[] {
+/** The attachments of the turns, oldest first (what a reply has to read). */
+export function turnAttachments(turns: ConversationTurn[]): Attachment[] {
+  return turns.flatMap((turn) => (turn.kind === 'message' ? (turn.attachments ?? []) : []));
+}
+
+/**
+ * The turns as Agents SDK input items (the SDK writes them for the Responses or Chat Completions API); a user turn's
+ * attachments follow its text, from `files` when given.
+ */
+export function toAgentInput(turns: ConversationTurn[], files?: { api: ModelApi; bytes: AttachmentBytes }): AgentInputItem[] {
   return turns.flatMap((turn): AgentInputItem[] => {
     if (turn.kind === 'tool_call')
       return [
         { type: 'function_call', callId: turn.callId, name: turn.name, arguments: turn.arguments, status: 'completed' },
         { type: 'function_call_result', callId: turn.callId, name: turn.name, status: 'completed', output: { type: 'text', text: turn.output } },
+      ];
+    if (turn.role === 'user' && turn.attachments?.length && files)
+      return [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: turn.text },
+            ...turn.attachments.map((attachment) => attachmentContent(files.api, attachment, files.bytes.get(attachment.id))),
+          ],
+        },
       ];
     if (turn.role === 'user') return [{ role: 'user', content: turn.text }];
     return [{ role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: turn.text }] }];

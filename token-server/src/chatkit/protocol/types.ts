@@ -39,6 +39,25 @@ export interface OutputText {
   type: 'output_text';
 }
 
+/** chatkit-python 1.6 `AttachmentUploadDescriptor`. */
+export interface AttachmentUploadDescriptor {
+  url: string;
+  method: 'POST' | 'PUT';
+  headers: Record<string, string>;
+}
+
+/** chatkit-python 1.6 `FileAttachment` / `ImageAttachment` as serialised (null fields and `metadata` omitted). */
+export interface AttachmentBase {
+  id: string;
+  name: string;
+  mime_type: string;
+  /** Only in the `attachments.create` answer: where the bytes go. */
+  upload_descriptor?: AttachmentUploadDescriptor;
+  /** Set once a user message carries it. */
+  thread_id?: string;
+}
+export type Attachment = (AttachmentBase & { type: 'file' }) | (AttachmentBase & { type: 'image'; preview_url: string });
+
 interface ItemBase {
   id: string;
   thread_id: string;
@@ -48,7 +67,7 @@ interface ItemBase {
 export interface UserMessageItem extends ItemBase {
   type: 'user_message';
   content: UserMessageContent[];
-  attachments: never[];
+  attachments: Attachment[];
   quoted_text?: string;
   inference_options: InferenceOptions;
 }

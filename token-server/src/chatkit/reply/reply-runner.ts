@@ -14,7 +14,8 @@ import { approvalWidgetItem, decidedWidgetItem, type Decision } from '../actions
 import { AgentTurn } from '../agent/agent-turn.js';
 import { turnContext, type AgentRuntime, type TurnContext } from '../agent/agent-runtime.js';
 import { AgentStartError } from '../agent/agent-source.js';
-import { buildConversation, toAgentInput } from '../agent/conversation.js';
+import { buildConversation, toAgentInput, turnAttachments } from '../agent/conversation.js';
+import { loadAttachmentBytes, type ModelApi } from '../attachments/model-input.js';
 import { newId, now } from '../ids.js';
 import type { ChatKitLimits } from '../limits.js';
 import type { EventSink } from '../protocol/sse.js';
@@ -34,6 +35,8 @@ export interface ReplyDeps {
   limits: ChatKitLimits;
   logger: Logger;
   metrics: Metrics;
+  /** How attachments reach the model: the API's shapes, and their bytes by owner and id. Absent when attachments are off. */
+  attachments?: { api: ModelApi; read: (userId: string, attachmentId: string) => Promise<Buffer> };
 }
 
 export interface ReplyTurn {
@@ -124,7 +127,13 @@ export class ReplyRunner {
   private reply(turn: ReplyTurn, items: ThreadItem[]): Promise<void> {
     return this.stream(turn, async (agents, context, signal) => {
       const { agent, unavailable } = await agents.prepare({ userId: turn.userId, threadId: turn.thread.id, signal });
-      const input = toAgentInput(buildConversation(items, this.deps.limits.historyCharBudget));
+      const turns = buildConversation(items, this.deps.limits.historyCharBudget);
+      const { attachments } = this.deps;
+      const files = attachments && {
+        api: attachments.api,
+        bytes: await loadAttachmentBytes(turnAttachments(turns), (id) => attachments.read(turn.userId, id)),
+      };
+      const input = toAgentInput(turns, files);
       if (unavailable.length > 0)
         input.push({ role: 'user', content: `[Context for the assistant, not shown to the user] These tool services are unavailable right now: ${unavailable.join(', ')}. If the user needs them, say so.` });
       return { agent, result: await agents.run(agent, input, context, signal), unavailable, denied: new Set<string>() };
