@@ -230,3 +230,31 @@ export function conversationSent(body: any): Record<string, unknown>[] {
     return rest;
   });
 }
+
+/** An image or file the model was sent, decoded from its data URL (Responses or Chat Completions shapes). */
+export interface FileSent {
+  kind: 'image' | 'file';
+  mimeType: string;
+  bytes: Buffer;
+  filename?: string;
+}
+
+function fromDataUrl(url: string): { mimeType: string; bytes: Buffer } {
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  if (!match) throw new Error(`not a base64 data URL: ${url.slice(0, 40)}`);
+  return { mimeType: match[1]!, bytes: Buffer.from(match[2]!, 'base64') };
+}
+
+/** Every image and file part of the user messages the model was sent, in order. */
+export function filesSent(body: any): FileSent[] {
+  const entries: any[] = body.input ?? body.messages ?? [];
+  return entries.flatMap((entry) =>
+    (Array.isArray(entry.content) ? entry.content : []).flatMap((part: any): FileSent[] => {
+      if (part.type === 'input_image') return [{ kind: 'image', ...fromDataUrl(part.image_url) }];
+      if (part.type === 'image_url') return [{ kind: 'image', ...fromDataUrl(part.image_url.url) }];
+      if (part.type === 'input_file') return [{ kind: 'file', ...fromDataUrl(part.file_data), filename: part.filename }];
+      if (part.type === 'file') return [{ kind: 'file', ...fromDataUrl(part.file.file_data), filename: part.file.filename }];
+      return [];
+    }),
+  );
+}

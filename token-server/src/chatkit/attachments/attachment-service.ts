@@ -112,6 +112,8 @@ export class AttachmentService {
   private async store(userId: string, record: AttachmentRecord, body: Readable): Promise<void> {
     const checked = body.pipe(checkedContent(record.mimeType, record.size));
     body.once('error', (err) => checked.destroy(err));
+    // The storage's write rejects with the check's error; this keeps a late repeat of it from being uncaught.
+    checked.on('error', () => undefined);
     try {
       await this.deps.storage.write(userId, record.id, checked, record.size, record.mimeType);
     } catch (err) {

@@ -35,7 +35,7 @@ export async function openS3Storage(config: Extract<AttachmentStorageConfig, { k
     async write(userId, attachmentId, body, size, mimeType) {
       const abort = new AbortController();
       // A failing body (too long, wrong bytes) must end the PUT too, or S3 would wait for the missing bytes.
-      body.once('error', (err) => abort.abort(err));
+      body.on('error', (err) => abort.abort(err));
       await client.send(
         new PutObjectCommand({ Bucket: config.bucket, Key: keyOf(userId, attachmentId), Body: body, ContentLength: size, ContentType: mimeType }),
         { abortSignal: abort.signal },

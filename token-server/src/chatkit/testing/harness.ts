@@ -5,6 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  DEFAULT_ATTACHMENT_MAX_BYTES,
+  DEFAULT_ATTACHMENT_MAX_COUNT,
+  type AttachmentConfig,
+} from '../attachments/attachment-config.js';
+import type { AttachmentStorage } from '../attachments/attachment-storage.js';
 import express from 'express';
 import { SignJWT, jwtVerify } from 'jose';
 import pino from 'pino';
@@ -51,6 +57,8 @@ export interface BackendOptions {
   agentSource?: AgentSource;
   /** The server's signing key (the same one across a restart keeps forwarded tokens verifiable). */
   signingKey?: Uint8Array;
+  /** Turns attachments on, with these bounds, in this storage. */
+  attachments?: { config: Partial<AttachmentConfig>; storage: AttachmentStorage };
 }
 
 /** `iss` of the tokens the harness forwards to MCP servers (its stand-in for PUBLIC_URL). */
@@ -134,8 +142,21 @@ export async function startBackend(options: BackendOptions = {}, shared?: { mock
     agentSource: options.agentSource,
     serverKeys,
     publicUrl: HARNESS_PUBLIC_URL,
+    attachments: options.attachments && {
+      config: {
+        accept: ['image/*', 'application/pdf', 'text/plain'],
+        maxBytes: DEFAULT_ATTACHMENT_MAX_BYTES,
+        maxCount: DEFAULT_ATTACHMENT_MAX_COUNT,
+        storage: { kind: 'disk' },
+        ...options.attachments.config,
+      },
+      storage: options.attachments.storage,
+      signingKey: options.signingKey ?? randomBytes(32),
+    },
   });
-  handler = backend.router;
+  const routes = express.Router().use(backend.router);
+  if (backend.attachmentRouter) routes.use(backend.attachmentRouter);
+  handler = routes;
 
   const tokenFor = (userId: string, kind: 'user' | 'visitor' = 'user') =>
     new SignJWT({ kind }).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setExpirationTime('5m').sign(secret);
