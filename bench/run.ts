@@ -14,6 +14,7 @@ import { backendSuite } from './suites/backend.js';
 import { instancesSuite } from './suites/instances.js';
 import { memorySuite } from './suites/memory.js';
 import { tokenServerSuite } from './suites/token-server.js';
+import { uploadsSuite } from './suites/uploads.js';
 import { widgetSuite } from './suites/widget.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -27,6 +28,7 @@ const suites: Record<SuiteName, Suite | undefined> = {
   widget: widgetSuite,
   memory: memorySuite,
   instances: instancesSuite,
+  uploads: uploadsSuite,
 };
 
 async function main(): Promise<number> {

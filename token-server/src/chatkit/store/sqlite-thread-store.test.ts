@@ -67,9 +67,9 @@ describe('the SQLite thread store on disk', () => {
     const oldItem: ThreadItem = { id: 'msg_0', thread_id: 'thr_old', created_at: new Date().toISOString(), type: 'assistant_message', content: [] };
     await store.addItem('rae', oldItem);
     await store.close();
-    // Back to schema version 1: undo what migrations 2 to 4 added.
+    // Back to schema version 1: undo what migrations 2 to 6 added.
     const db = new DatabaseSync(path);
-    db.exec('ALTER TABLE threads DROP COLUMN reply_fence; DROP TABLE pending_approvals; DROP TABLE feedback; DROP TABLE user_activity; DROP INDEX items_by_user; ALTER TABLE items DROP COLUMN bytes');
+    db.exec('DROP TABLE attachments; ALTER TABLE threads DROP COLUMN reply_fence; DROP TABLE pending_approvals; DROP TABLE feedback; DROP TABLE user_activity; DROP INDEX items_by_user; ALTER TABLE items DROP COLUMN bytes');
     db.exec('PRAGMA user_version = 1');
     db.close();
 
