@@ -3,7 +3,9 @@
  * real CDN cannot be reached). It defines `<openai-chatkit>` and does what the real element does with the options
  * the widget gives it: in custom mode it speaks the ChatKit protocol to `api.url` through `api.fetch` (create a
  * thread, stream the reply, list threads, open `initialThread`), in hosted mode it asks `getClientSecret`. It
- * draws a plain chat so people and tests can see what happened.
+ * draws a plain chat so people and tests can see what happened. With `composer.attachments.enabled` it offers a file
+ * picker and uploads the way ChatKit's two-phase strategy does: `attachments.create`, then the bytes to the
+ * `upload_descriptor` (with its method and headers), then the ids in the next message's `input.attachments`.
  */
 interface CustomApi {
   url: string;
@@ -18,7 +20,7 @@ interface StandInOptions {
   theme?: 'light' | 'dark' | { colorScheme?: 'light' | 'dark'; color?: { accent?: { primary?: string } } };
   header?: { title?: { text?: string } };
   startScreen?: { greeting?: string };
-  composer?: { placeholder?: string };
+  composer?: { placeholder?: string; attachments?: { enabled?: boolean } };
   initialThread?: string | null;
 }
 interface WidgetNode {
@@ -28,9 +30,17 @@ interface WidgetNode {
   children?: WidgetNode[];
   onClickAction?: { type: string; payload?: unknown; handler?: 'server' | 'client' };
 }
+interface Attachment {
+  id: string;
+  name: string;
+  type: 'file' | 'image';
+  preview_url?: string;
+  upload_descriptor?: { url: string; method: string; headers?: Record<string, string> };
+}
 interface ThreadItem {
   id: string;
   type: string;
+  attachments?: Attachment[];
   content?: { type: string; text: string }[];
   workflow?: { tasks: { title?: string; content?: string; status_indicator?: string }[] };
   widget?: WidgetNode;
@@ -90,6 +100,9 @@ class OpenAIChatKitStandIn extends HTMLElement {
   readonly #status = element('p', { class: 'status', 'data-testid': 'standin-status', role: 'status' });
   readonly #error = element('p', { class: 'error', 'data-testid': 'standin-error', role: 'alert' });
   readonly #input = element('input', { 'data-testid': 'standin-input', 'aria-label': 'Message' });
+  readonly #file = element('input', { type: 'file', 'data-testid': 'standin-file', 'aria-label': 'Attach a file' });
+  /** Uploaded attachments waiting for the next message. */
+  #pending: Attachment[] = [];
 
   constructor() {
     super();
@@ -98,7 +111,9 @@ class OpenAIChatKitStandIn extends HTMLElement {
     sheet.replaceSync(STYLES);
     root.adoptedStyleSheets = [sheet];
     const form = element('form');
-    form.append(this.#input, element('button', { type: 'submit', 'data-testid': 'standin-send' }, 'Send'));
+    this.#file.hidden = true;
+    this.#file.addEventListener('change', () => void this.#upload([...(this.#file.files ?? [])]));
+    form.append(this.#file, this.#input, element('button', { type: 'submit', 'data-testid': 'standin-send' }, 'Send'));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = this.#input.value.trim();
@@ -146,7 +161,9 @@ class OpenAIChatKitStandIn extends HTMLElement {
 
   async sendUserMessage({ text }: { text: string }): Promise<void> {
     this.#error.hidden = true;
-    const input = { content: [{ type: 'input_text', text }], attachments: [], inference_options: {} };
+    const input = { content: [{ type: 'input_text', text }], attachments: this.#pending.map((file) => file.id), inference_options: {} };
+    this.#pending = [];
+    this.#file.value = '';
     const response = this.#threadId
       ? await this.#post('threads.add_user_message', { thread_id: this.#threadId, input })
       : await this.#post('threads.create', { input });
@@ -166,6 +183,7 @@ class OpenAIChatKitStandIn extends HTMLElement {
     else this.style.removeProperty('--accent');
     this.#title.textContent = options.header?.title?.text ?? 'Chat';
     this.#input.placeholder = options.composer?.placeholder ?? 'Message';
+    this.#file.hidden = !options.composer?.attachments?.enabled;
     if (!this.#threadId && this.#messages.childElementCount <= 1) this.#showGreeting();
   }
 
@@ -221,7 +239,31 @@ class OpenAIChatKitStandIn extends HTMLElement {
     const bubble = element('div', { class: 'message', 'data-role': item.type === 'user_message' ? 'user' : 'assistant', 'data-item-id': item.id });
     bubble.textContent = (item.content ?? []).map((part) => part.text).join('');
     this.#messages.append(bubble);
+    for (const file of item.attachments ?? []) {
+      const shown = file.type === 'image' && file.preview_url
+        ? element('img', { src: file.preview_url, alt: file.name })
+        : element('span', {}, file.name);
+      shown.dataset.testid = 'standin-attachment';
+      this.#messages.append(shown);
+    }
     return bubble;
+  }
+
+  /** ChatKit's two-phase upload: announce each file, send its bytes where the answer says, keep it for the message. */
+  async #upload(files: File[]): Promise<void> {
+    for (const file of files) {
+      const created = await this.#request<Attachment>('attachments.create', { name: file.name, size: file.size, mime_type: file.type });
+      if (!created?.upload_descriptor) return;
+      const { url, method, headers } = created.upload_descriptor;
+      const uploaded = await fetch(url, { method, headers, body: file }).catch(() => undefined);
+      if (!uploaded?.ok) {
+        const body = (await uploaded?.json().catch(() => ({}))) as ErrorAnswer | undefined;
+        this.#showError(`Upload failed: ${body?.error?.message ?? 'network error'}`);
+        return;
+      }
+      this.#pending.push(created);
+      this.#status.textContent = `Attached ${file.name}`;
+    }
   }
 
   /** Tool work: one line per task, as ChatKit lists a workflow's tasks. */

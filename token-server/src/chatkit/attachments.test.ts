@@ -281,6 +281,14 @@ for (const backend of [disk, s3]) {
       assert.equal((await fetch(local(image.preview_url))).status, 404);
     });
 
+    test('a user keeps at most 20 files of the size limit; the next is refused with 409 attachment_quota_exceeded', async () => {
+      for (let i = 0; i < 20; i++) assert.equal((await create('quinn', `f${i}.txt`, 'text/plain', MAX_BYTES)).status, 200);
+      const refused = await create('quinn', 'one-more.txt', 'text/plain', 10);
+      assert.equal(refused.status, 409);
+      assert.equal(refused.body.error.code, 'attachment_quota_exceeded');
+      assert.equal((await create('rex', 'other-user.txt', 'text/plain', 10)).status, 200);
+    });
+
     test('the direct upload takes multipart "file" with the bearer and answers the attachment; without it, 401', async () => {
       const url = `${h.url}/api/chatkit/attachments/direct`;
       const res = await postMultipart(url, TEXT, 'notes.txt', 'text/plain', { authorization: `Bearer ${await h.tokenFor('lee')}` });

@@ -89,6 +89,9 @@ export interface ChatKitBackend {
   close(): Promise<void>;
 }
 
+/** A user keeps at most this many files' worth of attachments (20 x CHATKIT_ATTACHMENT_MAX_BYTES, 200 MiB by default). */
+export const ATTACHMENT_FILES_PER_USER = 20;
+
 export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBackend {
   const limits: ChatKitLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const agentConfig: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...options.agent };
@@ -131,7 +134,7 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
       storage: files.storage,
       tokens: createAttachmentTokens(files.signingKey, clock),
       clock,
-      maxBytesPerUser: limits.maxBytesPerUser,
+      maxAttachmentBytesPerUser: ATTACHMENT_FILES_PER_USER * files.config.maxBytes,
     });
   const runner = new ReplyRunner({
     store,

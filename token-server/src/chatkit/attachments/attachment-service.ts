@@ -44,8 +44,8 @@ export interface AttachmentServiceDeps {
   storage: AttachmentStorage;
   tokens: AttachmentTokens;
   clock: Clock;
-  /** The user's byte quota (items and attachments together). */
-  maxBytesPerUser: number;
+  /** The user's budget for attachments, apart from the message quota: declared sizes of everything they keep. */
+  maxAttachmentBytesPerUser: number;
 }
 
 export class AttachmentService {
@@ -69,8 +69,8 @@ export class AttachmentService {
       if (params.size > config.maxBytes)
         throw new HttpError(413, 'attachment_too_large', `Files may be at most ${config.maxBytes} bytes; this one has ${params.size}.`);
     }
-    if ((await store.usage(userId)).bytes + (params.size ?? 0) > this.deps.maxBytesPerUser)
-      throw new HttpError(409, 'quota_exceeded', 'Your conversations have used all the storage this chat allows; delete older conversations to continue.');
+    if ((await store.usage(userId)).attachmentBytes + (params.size ?? config.maxBytes) > this.deps.maxAttachmentBytesPerUser)
+      throw new HttpError(409, 'attachment_quota_exceeded', 'Your files have used all the storage this chat allows; delete conversations with files to add more.');
     return { name, mimeType };
   }
 

@@ -390,13 +390,14 @@ export async function openPostgresThreadStore({
       return rows.map((row) => ({ userId: row.user_id, attachmentId: row.id }));
     },
     async usage(userId) {
-      const { rows } = await query<{ threads: string; items: string; bytes: string }>(
-        `SELECT (SELECT count(*) FROM chatkit_threads WHERE user_id = $1) AS threads, count(*) AS items,
-           COALESCE(sum(bytes), 0) + (SELECT COALESCE(sum(size), 0) FROM chatkit_attachments WHERE user_id = $1) AS bytes
+      const { rows } = await query<{ threads: string; items: string; bytes: string; attachment_bytes: string }>(
+        `SELECT (SELECT count(*) FROM chatkit_threads WHERE user_id = $1) AS threads, count(*) AS items, COALESCE(sum(bytes), 0) AS bytes,
+           (SELECT COALESCE(sum(size), 0) FROM chatkit_attachments WHERE user_id = $1) AS attachment_bytes
          FROM chatkit_items WHERE user_id = $1`,
         [userId],
       );
-      return { threads: Number(rows[0]!.threads), items: Number(rows[0]!.items), bytes: Number(rows[0]!.bytes) };
+      const row = rows[0]!;
+      return { threads: Number(row.threads), items: Number(row.items), bytes: Number(row.bytes), attachmentBytes: Number(row.attachment_bytes) };
     },
     async deleteIdleUsers(userIdPrefix, idleSinceMs, limit) {
       // One statement: the idle users' activity rows stay locked until their threads are gone (a write of theirs

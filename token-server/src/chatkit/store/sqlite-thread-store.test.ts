@@ -77,7 +77,7 @@ describe('the SQLite thread store on disk', () => {
     try {
       assert.equal((await reopened.getThread('rae', 'thr_old'))?.id, 'thr_old');
       // Items stored before the quota migration are counted, and their owners start a fresh retention period.
-      assert.deepEqual(await reopened.usage('rae'), { threads: 1, items: 1, bytes: Buffer.byteLength(JSON.stringify(oldItem)) });
+      assert.deepEqual(await reopened.usage('rae'), { threads: 1, items: 1, bytes: Buffer.byteLength(JSON.stringify(oldItem)), attachmentBytes: 0 });
       assert.deepEqual(await reopened.deleteIdleUsers('', Date.now() - 60_000, 10), []);
       await reopened.addItem('rae', { id: 'msg_1', thread_id: 'thr_old', created_at: new Date().toISOString(), type: 'assistant_message', content: [] });
       await reopened.addFeedback('rae', 'thr_old', ['msg_1'], 'positive');
@@ -108,7 +108,7 @@ describe('the SQLite thread store: usage and idle users', () => {
   test('usage counts one user\'s threads, items and stored bytes, and follows changes and deletions', async () => {
     const store = openSqliteThreadStore(':memory:');
     try {
-      assert.deepEqual(await store.usage('una'), { threads: 0, items: 0, bytes: 0 });
+      assert.deepEqual(await store.usage('una'), { threads: 0, items: 0, bytes: 0, attachmentBytes: 0 });
       await store.createThread('una', thread('thr_u1'));
       await store.createThread('vic', thread('thr_v1'));
       const first = message('msg_u1', 'thr_u1', 'x'.repeat(1000));
@@ -116,13 +116,13 @@ describe('the SQLite thread store: usage and idle users', () => {
       await store.addItem('una', message('msg_u2', 'thr_u1', 'short'));
       await store.addItem('vic', message('msg_v1', 'thr_v1', 'y'.repeat(5000)));
       const size = (item: unknown) => Buffer.byteLength(JSON.stringify(item));
-      assert.deepEqual(await store.usage('una'), { threads: 1, items: 2, bytes: size(first) + size(message('msg_u2', 'thr_u1', 'short')) });
+      assert.deepEqual(await store.usage('una'), { threads: 1, items: 2, bytes: size(first) + size(message('msg_u2', 'thr_u1', 'short')), attachmentBytes: 0 });
 
       const grown = message('msg_u2', 'thr_u1', 'z'.repeat(3000));
       await store.saveItem('una', grown);
       assert.equal((await store.usage('una')).bytes, size(first) + size(grown));
       await store.deleteThread('una', 'thr_u1');
-      assert.deepEqual(await store.usage('una'), { threads: 0, items: 0, bytes: 0 });
+      assert.deepEqual(await store.usage('una'), { threads: 0, items: 0, bytes: 0, attachmentBytes: 0 });
       assert.equal((await store.usage('vic')).items, 1, 'another user is untouched');
     } finally {
       await store.close();
@@ -144,7 +144,7 @@ describe('the SQLite thread store: usage and idle users', () => {
 
       assert.deepEqual(await store.deleteIdleUsers('anon_', now - 30 * DAY, 10), ['anon_idle']);
       assert.equal(await store.getThread('anon_idle', 'thr_anon_idle'), undefined);
-      assert.deepEqual(await store.usage('anon_idle'), { threads: 0, items: 0, bytes: 0 });
+      assert.deepEqual(await store.usage('anon_idle'), { threads: 0, items: 0, bytes: 0, attachmentBytes: 0 });
       assert.equal((await store.usage('anon_back')).items, 2);
       assert.equal((await store.usage('site_user')).items, 1, 'a signed-in user, idle as long, is kept');
       assert.deepEqual(await store.deleteIdleUsers('anon_', now - 30 * DAY, 10), [], 'a second pass finds nothing');

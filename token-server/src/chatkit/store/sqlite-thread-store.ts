@@ -334,7 +334,7 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     async usage(userId) {
       const { items, bytes } = get<{ items: number; bytes: number }>(q.itemUsage, userId)!;
       const files = Number(get<{ bytes: number }>(attachments.bytes, userId)!.bytes);
-      return { threads: Number(get<{ n: number }>(q.countThreads, userId)!.n), items: Number(items), bytes: Number(bytes) + files };
+      return { threads: Number(get<{ n: number }>(q.countThreads, userId)!.n), items: Number(items), bytes: Number(bytes), attachmentBytes: files };
     },
     async deleteIdleUsers(userIdPrefix, idleSinceMs, limit) {
       const candidates = q.idleUsers.all(idleSinceMs, userIdPrefix.length, userIdPrefix, limit) as Array<{ user_id: string }>;

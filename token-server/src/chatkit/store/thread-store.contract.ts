@@ -202,11 +202,11 @@ export function threadStoreContract(impl: ThreadStoreUnderTest): void {
         for (const item of items) await store.addItem(owner, item);
         await store.addItem(user(), message(thread.id, 'someone else'));
         const bytes = items.reduce((sum, item) => sum + Buffer.byteLength(JSON.stringify(item)), 0);
-        assert.deepEqual(await store.usage(owner), { threads: 2, items: 2, bytes });
+        assert.deepEqual(await store.usage(owner), { threads: 2, items: 2, bytes, attachmentBytes: 0 });
         const grown = { ...items[0]!, content: [{ type: 'output_text' as const, text: 'x'.repeat(1_000), annotations: [] }] };
         await store.saveItem(owner, grown);
         assert.equal((await store.usage(owner)).bytes, bytes - Buffer.byteLength(JSON.stringify(items[0])) + Buffer.byteLength(JSON.stringify(grown)));
-        assert.deepEqual(await store.usage(user()), { threads: 0, items: 0, bytes: 0 });
+        assert.deepEqual(await store.usage(user()), { threads: 0, items: 0, bytes: 0, attachmentBytes: 0 });
       });
 
       test('retention deletes, with everything they stored, only users of the prefix idle since the cutoff, at most `limit` a pass', async () => {
@@ -235,7 +235,7 @@ export function threadStoreContract(impl: ThreadStoreUnderTest): void {
         assert.equal(first.length, 1);
         assert.deepEqual([...first, ...second].sort(), [idle[0], idle[1]]);
         assert.deepEqual(await store.deleteIdleUsers(prefix, cutoff, 10), [], 'nothing left');
-        for (const owner of [idle[0]!, idle[1]!]) assert.deepEqual(await store.usage(owner), { threads: 0, items: 0, bytes: 0 });
+        for (const owner of [idle[0]!, idle[1]!]) assert.deepEqual(await store.usage(owner), { threads: 0, items: 0, bytes: 0, attachmentBytes: 0 });
         for (const owner of [idle[2]!, active, signedIn]) assert.equal((await store.usage(owner)).threads, 1, owner);
       });
     });
@@ -371,14 +371,14 @@ export function threadStoreContract(impl: ThreadStoreUnderTest): void {
         assert.ok(await store.getAttachment(owner, recent.id));
       });
 
-      test("attachments' declared sizes count in the user's bytes, and retention deletes them with the user", async () => {
+      test("attachments' declared sizes count in the user's attachment bytes, and retention deletes them with the user", async () => {
         const owner = `anon_contract_${randomUUID()}`;
         const thread = newThread();
         await store.createThread(owner, thread);
-        const before = (await store.usage(owner)).bytes;
+        const before = await store.usage(owner);
         const saved = record({ size: 50_000 });
         await store.saveAttachment(owner, saved);
-        assert.equal((await store.usage(owner)).bytes, before + 50_000);
+        assert.deepEqual(await store.usage(owner), { ...before, attachmentBytes: before.attachmentBytes + 50_000 });
         clock.advance(60_000);
         const deleted = await store.deleteIdleUsers(owner, clock.now(), 10);
         assert.deepEqual(deleted, [owner]);

@@ -23,8 +23,10 @@ export class UnknownCursorError extends Error {
 export interface StorageUsage {
   threads: number;
   items: number;
-  /** Bytes of the items as stored (their JSON) plus the declared sizes of the user's attachments. */
+  /** Bytes of the items as stored (their JSON). */
   bytes: number;
+  /** Declared sizes of the user's attachments (their own budget: files are far larger than messages). */
+  attachmentBytes: number;
 }
 
 /**
@@ -104,7 +106,6 @@ export interface ThreadStore {
   /** Deletes up to `limit` records, of any user, that no message took and that were created before `createdBeforeMs`. */
   takeOrphanAttachments(createdBeforeMs: number, limit: number): Promise<{ userId: string; attachmentId: string }[]>;
 
-  /** Bytes count the items' JSON and the declared size of the user's attachments. */
   usage(userId: string): Promise<StorageUsage>;
   /**
    * Retention: deletes up to `limit` users whose id starts with `userIdPrefix` and who have written nothing (no
