@@ -129,7 +129,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const attachments = attachmentConfig && {
     config: attachmentConfig,
     storage: await openAttachmentStorage(attachmentConfig.storage, config.dataDir).catch((err: Error) => {
-      throw new ConfigError('S3_BUCKET', err.message);
+      // The one way opening fails at start: S3_BUCKET set without the AWS SDK installed.
+      throw attachmentConfig.storage.kind === 's3' ? new ConfigError('S3_BUCKET', err.message) : err;
     }),
     signingKey,
   };
