@@ -18,7 +18,7 @@ import { systemClock, type Clock } from '../../clock.js';
 import { StoreUnavailableError } from '../../stores/store.js';
 import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
 import { StaleReplyError, fenceFor } from './reply-fence.js';
-import { UnknownCursorError, toPage, type AttachmentRecord, type PendingApproval, type ThreadStore } from './thread-store.js';
+import { UnknownCursorError, attachmentFromRow, toPage, type AttachmentRow, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 /** Each entry moves the schema from version i to i + 1. Append only; never edit a shipped migration. */
 const MIGRATIONS: string[] = [
@@ -213,13 +213,6 @@ export async function openPostgresThreadStore({
     return { data, bytes: Buffer.byteLength(data) };
   };
 
-  type AttachmentRow = { thread_id: string | null; status: string; data: string };
-  /** Status and thread live in their columns (what queries change); the rest in `data`. */
-  const toRecord = (row: AttachmentRow): AttachmentRecord => {
-    const record = { ...(JSON.parse(row.data) as AttachmentRecord), status: row.status as AttachmentRecord['status'] };
-    if (row.thread_id) record.threadId = row.thread_id;
-    return record;
-  };
 
   return {
     kind: 'postgres',
@@ -348,7 +341,7 @@ export async function openPostgresThreadStore({
         attachmentId,
         userId,
       ]);
-      return rows[0] && toRecord(rows[0]);
+      return rows[0] && attachmentFromRow(rows[0]);
     },
     async setAttachmentStatus(userId, attachmentId, from, to) {
       const result = await query('UPDATE chatkit_attachments SET status = $1 WHERE id = $2 AND user_id = $3 AND status = $4', [to, attachmentId, userId, from]);
@@ -378,7 +371,7 @@ export async function openPostgresThreadStore({
         userId,
         threadId,
       ]);
-      return rows.map(toRecord);
+      return rows.map(attachmentFromRow);
     },
     async takeOrphanAttachments(createdBeforeMs, limit) {
       const { rows } = await query<{ id: string; user_id: string }>(

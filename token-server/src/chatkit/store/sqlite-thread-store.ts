@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../../clock.js';
 import { ensurePrivateDir, keepPrivate } from '../../private-files.js';
 import type { Page, ThreadItem, ThreadMetadata } from '../protocol/types.js';
 import { StaleReplyError, fenceFor } from './reply-fence.js';
-import { UnknownCursorError, toPage, type AttachmentRecord, type PendingApproval, type ThreadStore } from './thread-store.js';
+import { UnknownCursorError, attachmentFromRow, toPage, type AttachmentRow, type PendingApproval, type ThreadStore } from './thread-store.js';
 
 /** Each entry moves the schema from version i to i + 1. Append only; never edit a shipped migration. */
 const MIGRATIONS: string[] = [
@@ -166,12 +166,6 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     orphans: db.prepare('DELETE FROM attachments WHERE id IN (SELECT id FROM attachments WHERE thread_id IS NULL AND created_at < ? LIMIT ?) RETURNING id, user_id'),
     bytes: db.prepare('SELECT COALESCE(SUM(size), 0) AS bytes FROM attachments WHERE user_id = ?'),
   };
-  /** Status and thread live in their columns (what queries change); the rest in `data`. */
-  const toRecord = (row: { thread_id: string | null; status: string; data: string }): AttachmentRecord => {
-    const record = { ...(JSON.parse(row.data) as AttachmentRecord), status: row.status as AttachmentRecord['status'] };
-    if (row.thread_id) record.threadId = row.thread_id;
-    return record;
-  };
   const fences = {
     get: db.prepare('SELECT reply_fence FROM threads WHERE id = ?'),
     raise: db.prepare('UPDATE threads SET reply_fence = ? WHERE id = ?'),
@@ -302,8 +296,8 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
       attachments.insert.run(record.id, userId, threadId ?? null, status, record.size, record.createdAtMs, JSON.stringify(rest));
     },
     async getAttachment(userId, attachmentId) {
-      const row = get<{ thread_id: string | null; status: string; data: string }>(attachments.get, attachmentId, userId);
-      return row && toRecord(row);
+      const row = get<AttachmentRow>(attachments.get, attachmentId, userId);
+      return row && attachmentFromRow(row);
     },
     async setAttachmentStatus(userId, attachmentId, from, to) {
       return Number(attachments.setStatus.run(to, attachmentId, userId, from).changes) > 0;
@@ -325,7 +319,7 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
       return Number(attachments.delete.run(attachmentId, userId).changes) > 0;
     },
     async listThreadAttachments(userId, threadId) {
-      return (attachments.ofThread.all(userId, threadId) as Array<{ thread_id: string | null; status: string; data: string }>).map(toRecord);
+      return (attachments.ofThread.all(userId, threadId) as unknown as AttachmentRow[]).map(attachmentFromRow);
     },
     async takeOrphanAttachments(createdBeforeMs, limit) {
       const rows = attachments.orphans.all(createdBeforeMs, limit) as Array<{ id: string; user_id: string }>;

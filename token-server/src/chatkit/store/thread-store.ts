@@ -63,6 +63,19 @@ export interface AttachmentRecord {
   createdAtMs: number;
 }
 
+/** An attachment row as both databases keep it: status and thread in columns (what queries change), the rest as JSON. */
+export interface AttachmentRow {
+  thread_id: string | null;
+  status: string;
+  data: string;
+}
+
+export function attachmentFromRow(row: AttachmentRow): AttachmentRecord {
+  const record = { ...(JSON.parse(row.data) as AttachmentRecord), status: row.status as AttachmentRecord['status'] };
+  if (row.thread_id) record.threadId = row.thread_id;
+  return record;
+}
+
 export interface ThreadStore {
   /** Which database this is, for /readyz. */
   kind: 'sqlite' | 'postgres';
