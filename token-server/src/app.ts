@@ -17,6 +17,7 @@ import { createUserTokenVerifier } from './auth/user-tokens.js';
 import { createVisitorTokens } from './auth/visitor-tokens.js';
 import { loadAgentModule } from './chatkit/agent/agent-source.js';
 import { CHATKIT_PATH, createChatKitBackend, type AgentSource } from './chatkit/index.js';
+import { DIRECT_UPLOAD_PATH } from './chatkit/attachments/attachment-service.js';
 import { openAttachmentStorage } from './chatkit/attachments/attachment-storage.js';
 import { openPostgresThreadStore } from './chatkit/store/postgres-thread-store.js';
 import { systemClock, type Clock } from './clock.js';
@@ -203,7 +204,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       credentialed: config.allowedOrigins,
       anonymous: publicKeyOrigins,
       anonymousPaths: [PUBLIC_ACCESS_PATH],
-      checkedPaths: [HOSTED_START_PATH, HOSTED_REFRESH_PATH, CHATKIT_PATH],
+      checkedPaths: [HOSTED_START_PATH, HOSTED_REFRESH_PATH, CHATKIT_PATH, DIRECT_UPLOAD_PATH],
     }),
   );
   app.use(
@@ -214,7 +215,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   // The ChatKit custom backend (POST /api/chatkit, built in ./chatkit/): it authenticates with `authenticate`
   // (site users and visitors) before reading its body, and reads that body itself, so it comes before jsonBody.
   // Site users come from ALLOWED_ORIGINS, visitors from their key's origins; any other page reads a 403.
-  app.post(CHATKIT_PATH, requireAllowedOrigin([...config.allowedOrigins, ...publicKeyOrigins], config.publicUrl));
+  const chatOrigins = requireAllowedOrigin([...config.allowedOrigins, ...publicKeyOrigins], config.publicUrl);
+  app.post(CHATKIT_PATH, chatOrigins);
+  // The direct upload carries the same bearer, so the same pages may send it.
+  app.post(DIRECT_UPLOAD_PATH, chatOrigins);
   app.use(chatkitBackend.router);
   // Upload bodies stream to storage, so these come before jsonBody too; the signed URL (or bearer) authorises them.
   if (chatkitBackend.attachmentRouter) app.use(chatkitBackend.attachmentRouter);

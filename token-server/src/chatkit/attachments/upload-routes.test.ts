@@ -40,4 +40,23 @@ describe('the attachment routes in the whole server', () => {
     assert.ok(!server.logs().includes(token.slice(-20)), 'the token is not logged');
     assert.match(server.logs(), /\/api\/chatkit\/attachments\/upload\/:token/);
   });
+
+  test('the direct upload from a page outside the allowed origins is refused with 403 origin_not_allowed', async () => {
+    const access = await postJson(`${server.url}/api/chatkit/public`, { public_key: 'pk_test' }, { origin: SITE });
+    const form = new FormData();
+    form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'a.txt');
+    const refused = await fetch(`${server.url}/api/chatkit/attachments/direct`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.test', authorization: `Bearer ${access.body.token}` },
+      body: form,
+    });
+    assert.equal(refused.status, 403);
+    assert.equal((await refused.json()).error.code, 'origin_not_allowed');
+    const allowed = await fetch(`${server.url}/api/chatkit/attachments/direct`, {
+      method: 'POST',
+      headers: { origin: SITE, authorization: `Bearer ${access.body.token}` },
+      body: form,
+    });
+    assert.equal(allowed.status, 200, await allowed.text());
+  });
 });
