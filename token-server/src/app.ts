@@ -16,7 +16,7 @@ import { loadSigningKey } from './auth/signing-key.js';
 import { createUserTokenVerifier } from './auth/user-tokens.js';
 import { createVisitorTokens } from './auth/visitor-tokens.js';
 import { loadAgentModule } from './chatkit/agent/agent-source.js';
-import { CHATKIT_PATH, createChatKitBackend, type AgentSource } from './chatkit/index.js';
+import { CHATKIT_PATH, capabilitiesRoutes, createChatKitBackend, type ActionHandler, type AgentSource } from './chatkit/index.js';
 import { openPostgresThreadStore } from './chatkit/store/postgres-thread-store.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, hostedEnabled, modelEnabled, type Config } from './config.js';
@@ -58,6 +58,8 @@ export interface AppDeps {
    * of `CHATKIT_AGENT_MODULE` and of the agent built from `CHATKIT_MODEL` / `CHATKIT_INSTRUCTIONS`.
    */
   agent?: AgentSource;
+  /** Widget action handlers of the site (`threads.custom_action` / `threads.sync_custom_action`), by action type. */
+  actions?: ActionHandler[];
 }
 
 export interface App {
@@ -147,6 +149,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       : null,
     agent: config.chatkit.agent,
     agentSource,
+    models: config.chatkit.models,
+    transcribeModel: config.chatkit.transcribeModel,
+    attachments: config.chatkit.attachments,
+    actions: deps.actions,
     serverKeys,
     publicUrl: config.publicUrl,
   });
@@ -203,6 +209,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   // The ChatKit custom backend (POST /api/chatkit, built in ./chatkit/): it authenticates with `authenticate`
   // (site users and visitors) before reading its body, and reads that body itself, so it comes before jsonBody.
   // Site users come from ALLOWED_ORIGINS, visitors from their key's origins; any other page reads a 403.
+  app.use(capabilitiesRoutes(chatkitBackend.capabilities));
   app.post(CHATKIT_PATH, requireAllowedOrigin([...config.allowedOrigins, ...publicKeyOrigins], config.publicUrl));
   app.use(chatkitBackend.router);
 

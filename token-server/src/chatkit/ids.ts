@@ -9,6 +9,7 @@ const PREFIXES = {
   workflow: 'wf',
   widget: 'wdg',
   approval: 'apr',
+  structured_input: 'si',
 } as const;
 
 export function newId(kind: keyof typeof PREFIXES): string {

@@ -15,6 +15,11 @@ import type { RateLimitStore, ReplyLockStore } from '../stores/store.js';
 import { DEFAULT_AGENT_CONFIG, type AgentConfig, type ClientToolDefinition, type ModelSettings } from './agent/agent-config.js';
 import { AgentRuntime } from './agent/agent-runtime.js';
 import type { AgentSource } from './agent/agent-source.js';
+import type { ModelChoice } from '../config.js';
+import type { ActionHandler } from './actions/action-registry.js';
+import type { AttachmentConfig } from './attachments/attachment-config.js';
+import { describeCapabilities, type Capabilities } from './capabilities.js';
+import { ComposerChoices } from './composer-tools.js';
 import { ChatKitHandlers } from './handlers.js';
 import { DEFAULT_LIMITS, type ChatKitLimits } from './limits.js';
 import { createMcpHub } from './mcp/mcp-tools.js';
@@ -23,11 +28,17 @@ import { ReplyRunner } from './reply/reply-runner.js';
 import { createChatKitRouter } from './router.js';
 import { openSqliteThreadStore } from './store/sqlite-thread-store.js';
 import type { ThreadStore } from './store/thread-store.js';
+import { Transcriber } from './transcription.js';
 import { startVisitorRetention } from './visitor-retention.js';
 
 export type { AgentConfig, ClientToolDefinition, HostedToolConfig, ModelSettings } from './agent/agent-config.js';
 export type { AgentContext, AgentSource } from './agent/agent-source.js';
 export type { ChatKitLimits } from './limits.js';
+export { ActionError, type ActionContext, type ActionHandler, type StreamingActionContext } from './actions/action-registry.js';
+export type { Capabilities } from './capabilities.js';
+export { capabilitiesRoutes, CAPABILITIES_PATH } from './capabilities-routes.js';
+export type { StructuredInputItem, StructuredInputQuestion, WidgetItem, WidgetRoot } from './protocol/types.js';
+export { structuredInputItem } from './protocol/structured-input.js';
 export { CHATKIT_PATH } from './router.js';
 
 export interface ChatKitBackendOptions {
@@ -52,6 +63,14 @@ export interface ChatKitBackendOptions {
   /** `iss` of forwarded user tokens (`PUBLIC_URL`). */
   publicUrl?: string;
   limits?: Partial<ChatKitLimits>;
+  /** The model picker's choices (`CHATKIT_MODELS`); none when the picker is off. */
+  models?: ModelChoice[];
+  /** Dictation's transcription model (`CHATKIT_TRANSCRIBE_MODEL`); dictation is off when absent. */
+  transcribeModel?: string;
+  /** Accepted uploads (`CHATKIT_ATTACHMENTS`), for the capabilities; absent when attachments are off. */
+  attachments?: AttachmentConfig;
+  /** Widget action handlers (`threads.custom_action`, `threads.sync_custom_action`) by action type. */
+  actions?: ActionHandler[];
   /** Tools the browser runs (`onClientTool`); offered to the model, which may ask the client to run one. */
   clientTools?: ClientToolDefinition[];
   /** The client's per-IP rate-limit key; default the client IP with IPv6 grouped by /64. */
@@ -71,6 +90,8 @@ export interface ChatKitBackend {
   mcpStatus(): McpStatus[];
   /** For shutdown: running replies stop, keep their partial answer and end with a retryable `error` event. */
   interruptReplies(): void;
+  /** What `GET /api/chatkit/capabilities` answers. */
+  capabilities: Capabilities;
   /** Which database holds the threads (for /readyz). */
   storeKind: ThreadStore['kind'];
   close(): Promise<void>;
@@ -108,8 +129,16 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
         clientTools: options.clientTools ?? [],
       })
     : null;
-  const runner = new ReplyRunner({ store, agents, limits, logger, metrics });
-  const handlers = new ChatKitHandlers(store, runner, limits, metrics, replyLocks);
+  const choices = new ComposerChoices(agentConfig.hostedTools, agentConfig.mcpServers, options.models ?? [], options.model?.model ?? '');
+  const transcriber =
+    options.model && options.transcribeModel
+      ? new Transcriber({ model: options.model, transcribeModel: options.transcribeModel, timeoutMs: limits.transcribeTimeoutMs, maxAudioBytes: limits.maxAudioBytes, logger, metrics })
+      : undefined;
+  const dictationOff = options.transcribeModel
+    ? 'Dictation needs the model service: the server operator must set OPENAI_API_KEY (or OPENAI_BASE_URL).'
+    : 'Dictation is off on this server; the server operator turns it on with CHATKIT_TRANSCRIBE_MODEL.';
+  const runner = new ReplyRunner({ store, agents, limits, logger, metrics, choices });
+  const handlers = new ChatKitHandlers(store, runner, limits, metrics, replyLocks, { choices, actions: options.actions ?? [], transcriber, dictationOff });
   const retention = startVisitorRetention({ store, retentionDays: options.visitorRetentionDays ?? 30, clock, logger });
   const shutdown = new AbortController();
   return {
@@ -122,10 +151,12 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
       clientAddress: options.clientAddress ?? ((req) => clientAddress(req, 64)),
       metrics,
       shuttingDown: shutdown.signal,
+      audioBodyBytes: transcriber ? Math.ceil(limits.maxAudioBytes / 3) * 4 + 1024 : 0,
     }),
     ready: () => store.ping().catch(() => false),
     mcpStatus: () => mcp?.status() ?? [],
     interruptReplies: () => shutdown.abort(),
+    capabilities: describeCapabilities({ attachments: options.attachments, dictation: Boolean(transcriber), choices }),
     storeKind: store.kind,
     close: async () => {
       await mcp?.close();

@@ -36,13 +36,15 @@ interface RouterDeps {
   metrics: Metrics;
   /** Aborted when the server shuts down: running replies stop as if the client had left, then say so. */
   shuttingDown: AbortSignal;
+  /** Largest `input.transcribe` body (a base64 recording); 0 when dictation is off. Every other type keeps `maxBodyBytes`. */
+  audioBodyBytes?: number;
 }
 
 const MINUTE_MS = 60_000;
 
 type Locals = { principal: Principal };
 
-export function createChatKitRouter({ authenticate, rateLimits, handlers, limits, logger, clientAddress, metrics, shuttingDown }: RouterDeps): express.Router {
+export function createChatKitRouter({ authenticate, rateLimits, handlers, limits, logger, clientAddress, metrics, shuttingDown, audioBodyBytes = 0 }: RouterDeps): express.Router {
   const router = express.Router();
 
   const limit = async (key: string, max: number) => {
@@ -67,6 +69,9 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
 
   const handle = async (req: Request, res: Response<unknown, Locals>) => {
     const request = parseChatKitRequest(readJsonBody(req.body));
+    // Only a recording may use the larger body limit.
+    if (request.type !== 'input.transcribe' && Buffer.isBuffer(req.body) && req.body.length > limits.maxBodyBytes)
+      throw new HttpError(413, 'body_too_large', 'The request body is too large.');
     const { userId } = res.locals.principal;
     if (!isStreamingRequest(request)) {
       res.json(await handlers.json(userId, request));
@@ -110,13 +115,14 @@ export function createChatKitRouter({ authenticate, rateLimits, handlers, limits
   };
 
   const rawBody = express.raw({ type: () => true, limit: limits.maxBodyBytes });
+  const chatKitBody = express.raw({ type: () => true, limit: Math.max(limits.maxBodyBytes, audioBodyBytes) });
   router.post(STOP_PATH, authenticateRequest, rawBody, stop);
   router.post(
     CHATKIT_PATH,
     authenticateRequest,
     // Raw bytes with a size limit (skipped when an outer middleware already read the body); JSON parsing and
     // the depth check happen in `handle`, with this endpoint's error codes.
-    rawBody,
+    chatKitBody,
     handle,
   );
   // Without a path: mounted at CHATKIT_PATH it would make the request log's route "/api/chatkit/api/chatkit".
