@@ -16,7 +16,8 @@ import { DEFAULT_AGENT_CONFIG, type AgentConfig, type ClientToolDefinition, type
 import { AgentRuntime } from './agent/agent-runtime.js';
 import type { AgentSource } from './agent/agent-source.js';
 import type { ModelChoice } from '../config.js';
-import type { ActionHandler } from './actions/action-registry.js';
+import { ActionRegistry, type ActionHandler } from './actions/action-registry.js';
+import { APPROVAL_ACTION } from './actions/approvals.js';
 import type { AttachmentConfig } from './attachments/attachment-config.js';
 import { describeCapabilities, type Capabilities } from './capabilities.js';
 import { ComposerChoices } from './composer-tools.js';
@@ -98,6 +99,8 @@ export interface ChatKitBackend {
 }
 
 export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBackend {
+  // Checked before anything is opened: a bad handler list stops the start and leaves nothing running.
+  const actions = withApprovalsReserved(options.actions ?? []);
   const limits: ChatKitLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const agentConfig: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...options.agent };
   const logger = options.logger.child({ component: 'chatkit' });
@@ -138,7 +141,7 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
     ? 'Dictation needs the model service: the server operator must set OPENAI_API_KEY (or OPENAI_BASE_URL).'
     : 'Dictation is off on this server; the server operator turns it on with CHATKIT_TRANSCRIBE_MODEL.';
   const runner = new ReplyRunner({ store, agents, limits, logger, metrics, choices });
-  const handlers = new ChatKitHandlers(store, runner, limits, metrics, replyLocks, { choices, actions: options.actions ?? [], transcriber, dictationOff });
+  const handlers = new ChatKitHandlers(store, runner, limits, metrics, replyLocks, { choices, actions, transcriber, dictationOff });
   const retention = startVisitorRetention({ store, retentionDays: options.visitorRetentionDays ?? 30, clock, logger });
   const shutdown = new AbortController();
   return {
@@ -164,4 +167,10 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
       await store.close();
     },
   };
+}
+
+/** The site's handlers, checked as a registry beside the approvals' type, which only the approvals may handle. */
+function withApprovalsReserved(actions: ActionHandler[]): ActionHandler[] {
+  new ActionRegistry([{ type: APPROVAL_ACTION, handle: async () => {} }, ...actions]);
+  return actions;
 }
