@@ -40,7 +40,7 @@ const toolList = z.array(z.string().min(1)).max(256);
 
 const composer = z
   .object({
-    label: z.string().trim().min(1, '"composer" needs a "label"').max(60, '"composer.label" may be at most 60 characters'),
+    label: z.string({ error: '"composer" needs a "label"' }).trim().min(1, '"composer" needs a "label"').max(60, '"composer.label" may be at most 60 characters'),
     icon: z.string().regex(/^[a-z0-9-]{1,40}$/, '"composer.icon" must be a ChatKit icon name such as "calendar"').optional(),
     short_label: z.string().trim().min(1).max(30).optional(),
     placeholder_override: z.string().trim().min(1).max(200).optional(),
