@@ -10,6 +10,7 @@ import type { ApiPlan, AuthContext, GetAuthToken } from '../auth/types.js';
 import { forgetVisitorToken } from '../auth/visitor-token.js';
 import type { WidgetConfig } from '../config/widget-config.js';
 import { errorDetail, isWidgetError, WidgetError, type WidgetErrorDetail } from '../errors.js';
+import { backendComposer } from './capabilities.js';
 import { ensureChatKitScript } from './chatkit-script.js';
 import { buildOptions } from './options-builder.js';
 import { ReactMount, type ChatKitEventName } from './react-mount.js';
@@ -67,6 +68,8 @@ export function forgetStoredState(config: WidgetConfig): void {
 class Session implements WidgetSession {
   #mount: ReactMount | undefined;
   #plan: ApiPlan | undefined;
+  /** What the custom backend's capabilities turn on in the composer (nothing for hosted ChatKit). */
+  #backendComposer: ChatKitOptions['composer'];
   #threads: ThreadStore | undefined;
   #failed = false;
   #ready = false;
@@ -98,10 +101,13 @@ class Session implements WidgetSession {
     this.view.show({ loading: true });
     try {
       const config = this.view.config();
+      // A custom backend: read what the composer may offer while the script and credentials load (once per page).
+      if (config.authMode === 'custom-fetch') void backendComposer(config.apiUrl);
       const [, plan] = await Promise.all([
         ensureChatKitScript({ src: config.scriptSrc, nonce: config.nonce, timeoutMs: this.view.scriptTimeout() }),
         createAuth(this.#authContext(config, attempt)).prepare(),
       ]);
+      this.#backendComposer = plan.kind === 'custom' ? await backendComposer(plan.url) : undefined;
       if (attempt !== this.#attempt || this.#disposed) return;
       this.#adopt(plan);
     } catch (error) {
@@ -202,6 +208,7 @@ class Session implements WidgetSession {
       pageOptions: this.view.pageOptions(),
       initialThread: this.#threads.read(),
       prefersDark: darkScheme().matches,
+      backendComposer: this.#backendComposer,
     });
     this.#mount ??= new ReactMount(this.view.container);
     this.#mount.render({ options, onEvent: this.#onEvent, onElement: this.#setChatKit }, this.#chatkitKey);
