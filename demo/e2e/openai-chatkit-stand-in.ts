@@ -18,7 +18,13 @@ interface StandInOptions {
   theme?: 'light' | 'dark' | { colorScheme?: 'light' | 'dark'; color?: { accent?: { primary?: string } } };
   header?: { title?: { text?: string } };
   startScreen?: { greeting?: string };
-  composer?: { placeholder?: string };
+  composer?: {
+    placeholder?: string;
+    attachments?: { enabled: boolean; accept?: Record<string, string[]>; maxSize?: number; maxCount?: number };
+    dictation?: { enabled: boolean };
+    models?: { id: string; label: string; default?: boolean }[];
+    tools?: { id: string; label: string }[];
+  };
   initialThread?: string | null;
 }
 interface WidgetNode {
@@ -90,6 +96,12 @@ class OpenAIChatKitStandIn extends HTMLElement {
   readonly #status = element('p', { class: 'status', 'data-testid': 'standin-status', role: 'status' });
   readonly #error = element('p', { class: 'error', 'data-testid': 'standin-error', role: 'alert' });
   readonly #input = element('input', { 'data-testid': 'standin-input', 'aria-label': 'Message' });
+  // What the composer offers besides text, drawn from `composer` as the real one does (the controls stay inert
+  // except the model and tool pickers, whose choice goes with the message as `inference_options`).
+  readonly #models = element('select', { 'data-testid': 'standin-model', 'aria-label': 'Model' });
+  readonly #tools = element('select', { 'data-testid': 'standin-tool', 'aria-label': 'Tool' });
+  readonly #attach = element('button', { type: 'button', 'data-testid': 'standin-attach', 'aria-label': 'Attach a file' }, '📎');
+  readonly #dictate = element('button', { type: 'button', 'data-testid': 'standin-dictation', 'aria-label': 'Dictate' }, '🎤');
 
   constructor() {
     super();
@@ -98,7 +110,7 @@ class OpenAIChatKitStandIn extends HTMLElement {
     sheet.replaceSync(STYLES);
     root.adoptedStyleSheets = [sheet];
     const form = element('form');
-    form.append(this.#input, element('button', { type: 'submit', 'data-testid': 'standin-send' }, 'Send'));
+    form.append(this.#attach, this.#dictate, this.#models, this.#tools, this.#input, element('button', { type: 'submit', 'data-testid': 'standin-send' }, 'Send'));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = this.#input.value.trim();
@@ -146,7 +158,8 @@ class OpenAIChatKitStandIn extends HTMLElement {
 
   async sendUserMessage({ text }: { text: string }): Promise<void> {
     this.#error.hidden = true;
-    const input = { content: [{ type: 'input_text', text }], attachments: [], inference_options: {} };
+    const picked = { ...(this.#models.value && { model: this.#models.value }), ...(this.#tools.value && { tool_choice: { id: this.#tools.value } }) };
+    const input = { content: [{ type: 'input_text', text }], attachments: [], inference_options: picked };
     const response = this.#threadId
       ? await this.#post('threads.add_user_message', { thread_id: this.#threadId, input })
       : await this.#post('threads.create', { input });
@@ -166,7 +179,22 @@ class OpenAIChatKitStandIn extends HTMLElement {
     else this.style.removeProperty('--accent');
     this.#title.textContent = options.header?.title?.text ?? 'Chat';
     this.#input.placeholder = options.composer?.placeholder ?? 'Message';
+    this.#applyComposer();
     if (!this.#threadId && this.#messages.childElementCount <= 1) this.#showGreeting();
+  }
+
+  #applyComposer(): void {
+    const composer = this.#options!.composer ?? {};
+    this.#attach.hidden = !composer.attachments?.enabled;
+    this.#attach.dataset.accept = Object.keys(composer.attachments?.accept ?? {}).join(',');
+    this.#attach.dataset.maxCount = String(composer.attachments?.maxCount ?? '');
+    this.#dictate.hidden = !composer.dictation?.enabled;
+    const models = composer.models ?? [];
+    this.#models.hidden = models.length === 0;
+    this.#models.replaceChildren(...models.map((model) => Object.assign(element('option', { value: model.id }, model.label), { selected: Boolean(model.default) })));
+    const tools = composer.tools ?? [];
+    this.#tools.hidden = tools.length === 0;
+    this.#tools.replaceChildren(element('option', { value: '' }, 'No tool'), ...tools.map((tool) => element('option', { value: tool.id }, tool.label)));
   }
 
   #showGreeting(): void {
