@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { COMPOSER_ENV } from '../../test-support/composer-env.js';
 import { getJson, startTestApp, type TestServer } from '../../test-support/start-app.js';
 
 const SITE = 'https://shop.example';
@@ -18,13 +19,7 @@ describe('GET /api/chatkit/capabilities with everything on', () => {
         OPENAI_API_KEY: 'sk-test-capabilities-canary',
         ALLOWED_ORIGINS: SITE,
         PUBLIC_KEYS: `pk_blog=${KEY_SITE}`,
-        CHATKIT_MODEL: 'gpt-5-mini',
-        CHATKIT_MODELS: 'gpt-5-mini=Fast,gpt-5=Best',
-        CHATKIT_TRANSCRIBE_MODEL: 'gpt-4o-mini-transcribe',
-        CHATKIT_ATTACHMENTS: 'image/*,application/pdf',
-        CHATKIT_ATTACHMENT_MAX_BYTES: '2000000',
-        CHATKIT_ATTACHMENT_MAX_COUNT: '3',
-        CHATKIT_HOSTED_TOOLS: 'web_search',
+        ...COMPOSER_ENV,
         CHATKIT_MCP_SERVERS: '[{"name":"cal","command":"node","args":["-e",""],"composer":{"label":"Calendar","icon":"calendar"}},{"name":"quiet","command":"node","args":["-e",""]}]',
       },
     });

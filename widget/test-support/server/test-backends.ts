@@ -7,6 +7,7 @@
 import { createServer } from 'node:net';
 import type { TestRunnerPlugin } from '@web/test-runner-core';
 import type { Fault } from '../../../token-server/test-support/openai-mock.js';
+import { COMPOSER_ENV } from '../../../token-server/test-support/composer-env.js';
 import { startStack, type Stack } from '../../../token-server/test-support/stack.js';
 
 export const PUBLIC_KEY = 'pk_test';
@@ -36,17 +37,6 @@ export interface TestEnv {
 
 /** Limits high enough that a whole test run never meets them. */
 const ROOMY = { perIpPerMinute: 10_000, perUserPerMinute: 10_000, perPublicKeyPerMinute: 10_000, publicPerIpPerMinute: 10_000, publicPerVisitorPerMinute: 10_000 };
-
-/** What the 'composer' stack offers; the capabilities it answers follow from these. */
-const COMPOSER_ENV = {
-  CHATKIT_MODEL: 'gpt-5-mini',
-  CHATKIT_MODELS: 'gpt-5-mini=Fast,gpt-5=Best',
-  CHATKIT_TRANSCRIBE_MODEL: 'gpt-4o-mini-transcribe',
-  CHATKIT_ATTACHMENTS: 'image/*,application/pdf',
-  CHATKIT_ATTACHMENT_MAX_BYTES: '2000000',
-  CHATKIT_ATTACHMENT_MAX_COUNT: '3',
-  CHATKIT_HOSTED_TOOLS: 'web_search',
-};
 
 async function unusedPort(): Promise<number> {
   const probe = createServer();
