@@ -5,7 +5,7 @@ import { readConfig, type WidgetConfig } from '../config/widget-config.js';
 import { isRetryable, isWidgetError, type WidgetErrorDetail } from '../errors.js';
 import { errorText, stringsFor, type WidgetStrings } from '../i18n/strings.js';
 import { loaderScriptUrl } from '../internal/loader-url.js';
-import { preloadChatKitScript } from '../internal/preload-chatkit-script.js';
+import { startChatKitScript } from '../internal/start-chatkit-script.js';
 import { VERSION } from '../internal/version.js';
 import type { ViewState, WidgetSession, WidgetView } from '../session/index.js';
 import { styles } from './chat-kit-widget.styles.js';
@@ -26,12 +26,22 @@ export interface ChatKitWidgetEventMap {
   'ckw-effect': CustomEvent<{ name: string; data?: Record<string, unknown> }>;
 }
 
+/** How close to the viewport an inline widget starts loading. */
+const NEAR_PX = 300;
+
 export type SendUserMessageParams = Parameters<OpenAIChatKit['sendUserMessage']>[0];
 
 function deferred(): { promise: Promise<void>; resolve(): void; settled: boolean } {
   const ready = { settled: false } as { promise: Promise<void>; resolve(): void; settled: boolean };
   ready.promise = new Promise<void>((resolve) => (ready.resolve = () => ((ready.settled = true), resolve())));
   return ready;
+}
+
+/** Whether the element is shown and within the observer's margin of the viewport. */
+function nearViewport(element: Element): boolean {
+  if (!element.getClientRects().length) return false;
+  const { top, bottom, left, right } = element.getBoundingClientRect();
+  return top < innerHeight + NEAR_PX && bottom > -NEAR_PX && left < innerWidth + NEAR_PX && right > -NEAR_PX;
 }
 
 /** The launcher's parts, present while display="launcher". */
@@ -377,6 +387,9 @@ export class ChatKitWidget extends ReactiveElement {
       if (this.opened) this.#preload();
       return;
     }
+    // Already near the viewport (the usual inline widget): start now rather than after the observer's first
+    // report, which comes only once the page has painted.
+    if (nearViewport(this)) return this.#preload();
     this.#observer = new IntersectionObserver(
       (entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;
@@ -385,7 +398,7 @@ export class ChatKitWidget extends ReactiveElement {
       },
       // The page's own viewport, also inside a frame (CMS previews): with the implicit root, Firefox measures a
       // framed page against the top window and clips at the frame's edge without the margin.
-      { root: document, rootMargin: '300px' },
+      { root: document, rootMargin: `${NEAR_PX}px` },
     );
     this.#observer.observe(this);
   }
@@ -395,7 +408,7 @@ export class ChatKitWidget extends ReactiveElement {
   /** Loads the lazy code once and creates this element's session; `start` also starts it the first time. */
   #activate(start: boolean): Promise<WidgetSession | undefined> {
     if (!this.#config) return Promise.resolve(undefined);
-    if (!this.#loading) preloadChatKitScript(this.#config.scriptSrc, this.#config.nonce);
+    if (!this.#loading) startChatKitScript(this.#config.scriptSrc, this.#config.nonce);
     this.#loading ??= loadSessionModule().then(
       (module) => {
         if (!this.isConnected) return undefined;
