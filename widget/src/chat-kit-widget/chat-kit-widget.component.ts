@@ -2,8 +2,8 @@ import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
 import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
 import type { GetAuthToken } from '../auth/types.js';
 import { readConfig, type WidgetConfig } from '../config/widget-config.js';
-import { isRetryable, isWidgetError, type WidgetErrorDetail } from '../errors.js';
-import { errorText, stringsFor, type WidgetStrings } from '../i18n/strings.js';
+import { isWidgetError, type WidgetErrorDetail } from '../errors.js';
+import { loaderFailureText, stringsFor, type WidgetStrings } from '../i18n/strings.js';
 import { loaderScriptUrl } from '../internal/loader-url.js';
 import { startChatKitScript } from '../internal/start-chatkit-script.js';
 import { VERSION } from '../internal/version.js';
@@ -191,6 +191,8 @@ export class ChatKitWidget extends ReactiveElement {
 
   #session: WidgetSession | undefined;
   #loading: Promise<WidgetSession | undefined> | undefined;
+  /** The sentence for a failure: the loader's few until the chunk, which knows them all, has loaded. */
+  #failureText = loaderFailureText;
   #observer: IntersectionObserver | undefined;
   #chatkit: OpenAIChatKit | null = null;
   #ready = deferred();
@@ -265,8 +267,7 @@ export class ChatKitWidget extends ReactiveElement {
     if (this.hasUpdated) this.#arm();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
+  disconnectedCallback(): void {
     this.#observer?.disconnect();
     this.#session?.dispose();
     this.#session = this.#loading = undefined;
@@ -284,7 +285,7 @@ export class ChatKitWidget extends ReactiveElement {
     } catch (error) {
       this.#config = undefined;
       if (!isWidgetError(error) || this.view.failure?.message === error.message) return;
-      this.view = { loading: false, failure: { code: error.code, message: error.message, reason: error.reason, banner: false } };
+      this.view = { loading: false, failure: { code: error.code, message: error.message, reason: error.reason, banner: false, retry: false } };
       this.#emit('ckw-error', { code: error.code, message: error.message });
     }
   }
@@ -292,7 +293,8 @@ export class ChatKitWidget extends ReactiveElement {
   /** Draws the shadow DOM (rebuilt only when the display mode changes) and brings it up to date. */
   protected override update(changed: PropertyValues<this>): void {
     super.update(changed);
-    const strings = stringsFor(this.#config?.locale ?? this.locale ?? navigator.language);
+    const locale = this.#config?.locale ?? this.locale ?? navigator.language;
+    const strings = stringsFor(locale);
     const display = this.display === 'launcher' ? 'launcher' : 'inline';
     const redraw = display !== this.#drawnDisplay;
     if (redraw) this.#draw(display);
@@ -307,7 +309,7 @@ export class ChatKitWidget extends ReactiveElement {
       launcher.close.setAttribute('aria-label', strings.closeChat);
     }
     // Only when it changed: an alert redrawn for nothing would be read out again.
-    if (redraw || (changed as PropertyValues).has('view') || changed.has('locale')) this.#drawStatus(strings);
+    if (redraw || (changed as PropertyValues).has('view') || changed.has('locale')) this.#drawStatus(strings, locale);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -360,7 +362,7 @@ export class ChatKitWidget extends ReactiveElement {
     this.#accentRule.style.setProperty('--_accent-attr', accent ?? ''); // '' removes it
   }
 
-  #drawStatus(strings: WidgetStrings): void {
+  #drawStatus(strings: WidgetStrings, locale: string): void {
     const { failure } = this.view;
     const status = this.#status;
     status.hidden = !failure && !this.view.loading;
@@ -369,11 +371,11 @@ export class ChatKitWidget extends ReactiveElement {
     if (failure) status.setAttribute('part', 'error');
     else status.removeAttribute('part');
     if (!failure) return status.replaceChildren(strings.loading);
-    const message = h('p', {}, errorText(strings, failure.code));
+    const message = h('p', {}, this.#failureText(locale, failure.code));
     // The technical detail helps whoever set the page up; a sign-in request needs none.
     if (failure.code !== 'auth_required') message.append(h('small', {}, failure.message));
     status.replaceChildren(message);
-    if (!isRetryable(failure.code)) return;
+    if (!failure.retry) return;
     const button = h('button', { class: 'retry', type: 'button' }, strings.retry);
     button.addEventListener('click', this.#retry);
     status.append(button);
@@ -411,6 +413,7 @@ export class ChatKitWidget extends ReactiveElement {
     if (!this.#loading) startChatKitScript(this.#config.scriptSrc, this.#config.nonce);
     this.#loading ??= loadSessionModule().then(
       (module) => {
+        this.#failureText = module.failureText;
         if (!this.isConnected) return undefined;
         this.#session = module.createSession(this.#viewFor());
         if (start) void this.#session.start();
@@ -419,7 +422,7 @@ export class ChatKitWidget extends ReactiveElement {
       () => {
         this.#loading = undefined;
         const failure = { code: 'widget_unavailable', message: 'The chat code could not be downloaded.' } as const;
-        this.view = { loading: false, failure: { ...failure, banner: false } };
+        this.view = { loading: false, failure: { ...failure, banner: false, retry: true } };
         this.#emit('ckw-error', failure);
         return undefined;
       },

@@ -9,7 +9,7 @@ import { createAuth } from '../auth/create-auth.js';
 import type { ApiPlan, AuthContext, GetAuthToken } from '../auth/types.js';
 import { forgetVisitorToken } from '../auth/visitor-token.js';
 import type { WidgetConfig } from '../config/widget-config.js';
-import { errorDetail, isWidgetError, WidgetError, type WidgetErrorDetail } from '../errors.js';
+import { errorDetail, isRetryable, isWidgetError, WidgetError, type WidgetErrorDetail } from '../errors.js';
 import { backendComposer } from './capabilities.js';
 import { ensureChatKitScript } from './chatkit-script.js';
 import { buildOptions } from './options-builder.js';
@@ -22,6 +22,8 @@ export interface ViewState {
   failure?: WidgetErrorDetail & {
     /** ChatKit is already on screen: a banner over it rather than a replacement. */
     banner: boolean;
+    /** A retry can fix it: the message has a Try again button. */
+    retry: boolean;
   };
 }
 
@@ -164,7 +166,7 @@ class Session implements WidgetSession {
   #fail(error: unknown): void {
     const failure = isWidgetError(error) ? error : new WidgetError('widget_unavailable', 'The chat failed unexpectedly.');
     this.#failed = true;
-    this.view.show({ loading: false, failure: { ...errorDetail(failure), banner: this.#ready && this.#chatkit !== null } });
+    this.view.show({ loading: false, failure: { ...errorDetail(failure), banner: this.#ready && this.#chatkit !== null, retry: isRetryable(failure.code) } });
     if (failure.code === 'auth_required') this.#emit('ckw-auth-required', { message: failure.message });
     else this.#emit('ckw-error', errorDetail(failure));
   }
