@@ -88,7 +88,7 @@ async function measurePage(browser: Browser, pages: PageServer, page: WidgetPage
       const zero = marks.opened ?? marks.start!;
       const chunks = performance
         .getEntriesByType('resource')
-        .filter((e) => /\/widget\//.test(e.name) && !e.name.endsWith(`/${loader}`)) as PerformanceResourceTiming[];
+        .filter((e) => /\/widget(-compared)?\//.test(e.name) && !e.name.endsWith(`/${loader}`)) as PerformanceResourceTiming[];
       const direct = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/direct-react.js')) as PerformanceResourceTiming | undefined;
       const loadedAt = direct ? direct.responseEnd : Math.max(...chunks.map((e) => e.responseEnd));
       const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.initiatorType === 'script' || e.name.endsWith('.js'));
@@ -128,7 +128,7 @@ async function measureTransfer(browser: Browser, pages: PageServer, acceptEncodi
       const path = new URL(response.url).pathname;
       if (!path.startsWith('/widget/')) return;
       const cached = response.fromDiskCache || (response as { fromMemoryCache?: boolean }).fromMemoryCache ? 'cache' : String(response.status);
-      requests.set(requestId, { name: path.slice('/widget/'.length), status: cached, encoding: String(response.headers['content-encoding'] ?? 'identity'), bytes: 0 });
+      requests.set(requestId, { name: path.slice('/widget/'.length), status: cached, encoding: String(Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'content-encoding')?.[1] ?? 'identity'), bytes: 0 });
     });
     cdp.on('Network.requestServedFromCache', ({ requestId }) => {
       const request = requests.get(requestId);
@@ -197,11 +197,12 @@ export async function widgetSuite(report: Report, flags: BenchFlags, resultsDir:
     throw new Error(`npm run build failed or did not write dist/widget/${LOADER}:\n${built.stderr}${built.stdout}`);
   }
   const directReact = await bundleDirectReactPage();
-  const pages = await servePages(WIDGET_DIR, LOADER, directReact);
+  const pages = await servePages(WIDGET_DIR, LOADER, directReact, flags.compare);
   const { ensureChromium, CHROMIUM_ARGS } = (await import(join(ROOT, 'scripts/chromium.mjs'))) as ChromiumModule;
   const browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS });
   try {
-    const marks = await medianMarks(browser, pages, ['direct-react', 'inline', 'launcher-open', 'launcher-closed'], flags.runs);
+    const compared: WidgetPage[] = flags.compare ? ['inline-compared', 'launcher-open-compared'] : [];
+    const marks = await medianMarks(browser, pages, ['direct-react', 'inline', 'launcher-open', 'launcher-closed', ...compared], flags.runs);
     const direct = marks.get('direct-react')!;
     const inline = marks.get('inline')!;
 
@@ -241,6 +242,19 @@ export async function widgetSuite(report: Report, flags: BenchFlags, resultsDir:
       add('setOptions', marks.setOptions, 'setOptions', direct.setOptions);
       report.add({ suite: 'widget', name: `${page}: setOptions over direct React`, value: marks.setOptions - direct.setOptions, unit: 'ms', baseline: { name: 'goal', value: SET_OPTIONS_SLACK_MS }, note: `difference of the medians above` });
       if (marks.setOptions - direct.setOptions > SET_OPTIONS_SLACK_MS) await profilePage(report, browser, pages, page, resultsDir);
+    }
+    for (const page of ['inline', 'launcher-open'] as const) {
+      const other = marks.get(`${page}-compared`);
+      if (!other) continue;
+      const mine = marks.get(page)!;
+      report.add({
+        suite: 'widget',
+        name: `${page}: setOptions over direct React, this build`,
+        value: mine.setOptions - direct.setOptions,
+        unit: 'ms',
+        baseline: { name: '--compare build', value: other.setOptions - direct.setOptions },
+        note: `same run, interleaved; chunk loaded ${mine.chunkLoaded.toFixed(0)} vs ${other.chunkLoaded.toFixed(0)} ms; compared: ${flags.compare}`,
+      });
     }
     const closed = marks.get('launcher-closed')!;
     const note = `closed launcher, from the pointer reaching it; median of ${flags.runs}`;

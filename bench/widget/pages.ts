@@ -11,7 +11,7 @@ import express from 'express';
 import { jsonErrorHandler } from '../../token-server/src/http/errors.js';
 import { widgetFileRoutes } from '../../token-server/src/widget-files/routes.js';
 
-export type WidgetPage = 'direct-react' | 'inline' | 'launcher-open' | 'launcher-closed';
+export type WidgetPage = 'direct-react' | 'inline' | 'launcher-open' | 'launcher-closed' | 'inline-compared' | 'launcher-open-compared';
 
 const STAND_IN = readFileSync(new URL('./chatkit-stand-in.js', import.meta.url));
 // A static, unverified token: these pages measure loading, and the stand-in never calls the backend.
@@ -19,13 +19,13 @@ const TOKEN = 'bench.static.token';
 const HEAD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
 <style>body{margin:0;font:16px system-ui}#root,.chat,chat-kit-widget{display:block;height:600px}</style>`;
 
-function widgetPage(display: 'inline' | 'launcher', open: boolean, loader: string): string {
+function widgetPage(display: 'inline' | 'launcher', open: boolean, loader: string, dir = 'widget'): string {
   // A closed launcher is timed from the visitor's pointer reaching it (hover, then the click).
   const pointer = open || display === 'inline' ? '' : `
 <script>addEventListener('pointermove', () => { window.__bench.opened ??= performance.now(); }, { capture: true, once: true });</script>`;
   return `${HEAD}
 <script>window.__bench = { start: performance.now() };</script>${pointer}
-<script src="/widget/${loader}" defer></script>
+<script src="/${dir}/${loader}" defer></script>
 <script>customElements.whenDefined('chat-kit-widget').then(() => { window.__bench.defined = performance.now(); });</script>
 </head><body>
 <chat-kit-widget auth-mode="custom-fetch" auth-token="${TOKEN}" domain-key="local-dev" script-src="/chatkit-stand-in.js"
@@ -47,17 +47,23 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-/** Serves the pages; `widgetDir` is the rollup output folder (with its `.br` and `.gz` siblings), `directReact` the esbuild bundle of the baseline page. */
-export async function servePages(widgetDir: string, loader: string, directReact: Uint8Array): Promise<PageServer> {
+/**
+ * Serves the pages; `widgetDir` is the rollup output folder (with its `.br` and `.gz` siblings), `directReact` the
+ * esbuild bundle of the baseline page, `comparedDir` another build served at /widget-compared/ for the `-compared` pages.
+ */
+export async function servePages(widgetDir: string, loader: string, directReact: Uint8Array, comparedDir?: string): Promise<PageServer> {
   const pages: Record<WidgetPage, string> = {
     'direct-react': directReactPage(),
     inline: widgetPage('inline', false, loader),
     'launcher-open': widgetPage('launcher', true, loader),
     'launcher-closed': widgetPage('launcher', false, loader),
+    'inline-compared': widgetPage('inline', false, loader, 'widget-compared'),
+    'launcher-open-compared': widgetPage('launcher', true, loader, 'widget-compared'),
   };
   const app = express();
   app.disable('x-powered-by');
   app.use('/widget', widgetFileRoutes(widgetDir));
+  if (comparedDir) app.use('/widget-compared', widgetFileRoutes(comparedDir));
   app.use((req, res, next) => {
     const send = (type: string, body: string | Uint8Array) => res.set({ 'content-type': type, 'cache-control': 'no-store' }).end(body);
     const page = pages[req.path.slice(1).replace(/\.html$/, '') as WidgetPage];
