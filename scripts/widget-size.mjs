@@ -1,6 +1,6 @@
 // Checks the built script-tag widget against its size budget, gzipped (level 9) as the token server sends it to a
-// browser without Brotli (the build's `.gz` files): the loader every page pays for at most 6.5 KiB (8.5 while it
-// was built on Lit's ReactiveElement and held every error sentence); the lazily loaded code (all chat-kit-widget-*.js
+// browser without Brotli (the build's `.gz` files): the loader every page pays for at most 8.2 KiB (8.5 while it
+// held every error sentence); the lazily loaded code (all chat-kit-widget-*.js
 // chunks together) at most 75 KiB. Prints every file (also its Brotli size) and fails past budget; `--breakdown`
 // also prints where the loader's bytes come from (its source map). Run `npm run build` first.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { breakdownLines } from './widget-breakdown.mjs';
 
 const DIR = 'dist/widget';
 const LOADER = 'chat-kit-widget.js';
-const BUDGET = { loader: 6.5 * 1024, lazy: 75 * 1024 };
+const BUDGET = { loader: 8.2 * 1024, lazy: 75 * 1024 };
 
 let files;
 try {
