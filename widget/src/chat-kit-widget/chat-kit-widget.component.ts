@@ -267,7 +267,8 @@ export class ChatKitWidget extends ReactiveElement {
     if (this.hasUpdated) this.#arm();
   }
 
-  disconnectedCallback(): void {
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
     this.#observer?.disconnect();
     this.#session?.dispose();
     this.#session = this.#loading = undefined;
