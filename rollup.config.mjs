@@ -3,6 +3,9 @@
 //   chunk(s) `chat-kit-widget-[name]-[hash].js` (React, ReactDOM, chatkit-react, the auth strategies) that
 //   the loader `import()`s from the URL it was itself loaded from. Rollup cannot code-split an IIFE, so the
 //   chunk is a separate build run first, and the loader's dynamic import is pointed at its file name.
+//   Each has a source map (`.map`, not named in the file: the byte breakdown of `npm run size` and the bench read it).
+//   Beside each script-tag file the build writes its Brotli (`.br`, quality 11) and gzip (`.gz`, level 9) copy,
+//   which the token server sends by the request's Accept-Encoding (token-server/src/widget-files/).
 // - dist/esm/: an ES module entry for bundlers; importing it defines the element and does nothing else.
 //   React, ReactDOM, chatkit-react and Lit stay external (peer dependencies).
 import { rollup } from 'rollup';
@@ -11,7 +14,9 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import esbuild from 'rollup-plugin-esbuild';
 import { transform } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const SESSION_ENTRY = fileURLToPath(new URL('./widget/src/session/index.ts', import.meta.url));
@@ -37,6 +42,8 @@ async function buildSessionChunk() {
     format: 'es',
     entryFileNames: 'chat-kit-widget-[name]-[hash].js',
     chunkFileNames: 'chat-kit-widget-[name]-[hash].js',
+    sourcemap: 'hidden',
+    sourcemapExcludeSources: true,
   });
   await bundle.close();
   return output.find((file) => file.type === 'chunk' && file.isEntry).fileName;
@@ -68,6 +75,26 @@ function sessionChunkBesideLoader() {
   };
 }
 
+/** Writes `.br` and `.gz` siblings of every script-tag file once both builds of dist/widget are written. */
+function precompress() {
+  return {
+    name: 'precompress',
+    writeBundle() {
+      for (const name of readdirSync(SCRIPT_TAG_DIR).filter((file) => file.endsWith('.js'))) {
+        const file = join(SCRIPT_TAG_DIR, name);
+        const bytes = readFileSync(file);
+        const brotliParams = {
+          [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+          [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+          [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+        };
+        writeFileSync(`${file}.br`, brotliCompressSync(bytes, { params: brotliParams }));
+        writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
+      }
+    },
+  };
+}
+
 /** Minifies the CSS inside Lit's css`` templates (our styles have no interpolations). */
 function minifyLitCss() {
   return {
@@ -84,17 +111,6 @@ function minifyLitCss() {
   };
 }
 
-/**
- * After minification the only raw line breaks left are inside template literals: Lit's html`` and css``
- * templates, where a line break with its indentation means the same as one space.
- */
-function collapseTemplateWhitespace() {
-  return {
-    name: 'collapse-template-whitespace',
-    renderChunk: (code) => ({ code: code.replace(/\n\s*/g, ' ').replace(/>\s+</g, '><').trim(), map: null }),
-  };
-}
-
 function onwarn(warning, warn) {
   // chatkit-react marks its JSX with "use client" directives meant for React Server Components.
   if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
@@ -104,9 +120,9 @@ function onwarn(warning, warn) {
 export default [
   {
     input: SCRIPT_TAG_ENTRY,
-    plugins: [sessionChunkBesideLoader(), ...plugins(), collapseTemplateWhitespace()],
+    plugins: [sessionChunkBesideLoader(), ...plugins(), precompress()],
     onwarn,
-    output: { file: `${SCRIPT_TAG_DIR}/chat-kit-widget.js`, format: 'iife', inlineDynamicImports: false },
+    output: { file: `${SCRIPT_TAG_DIR}/chat-kit-widget.js`, format: 'iife', inlineDynamicImports: false, sourcemap: 'hidden', sourcemapExcludeSources: true },
   },
   {
     input: { 'chat-kit-widget': WIDGET_ENTRY },

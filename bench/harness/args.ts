@@ -18,6 +18,8 @@ export interface BenchFlags {
   replies: number;
   /** Cold page loads per widget variant. */
   runs: number;
+  /** Another build's `dist/widget` folder (an older commit's, say): the widget pages load it too, interleaved, and its medians are printed beside. */
+  compare?: string;
   /** Whole-run deadline, in ms: past it every child is stopped and the run fails. */
   deadlineMs: number;
   /** `deadlineMs` from when the flags were read, as a clock time (ms since epoch): suites fit their open-ended parts under it. */
@@ -58,10 +60,11 @@ function parseSuites(text: string): SuiteName[] {
 }
 
 export const USAGE = `usage: npm run bench -- [--only=${SUITES.join(',')}] [--duration=4s] [--soak=60s]
-                       [--secrets=100000] [--replies=10000] [--runs=7] [--deadline=570s]`;
+                       [--secrets=100000] [--replies=10000] [--runs=7] [--deadline=570s]
+                       [--compare=<another build's dist/widget>]`;
 
 export function parseFlags(argv: string[]): BenchFlags {
-  const flags = { ...DEFAULTS };
+  const flags: Omit<BenchFlags, 'deadlineAt'> = { ...DEFAULTS };
   for (const arg of argv) {
     const match = /^--([a-z]+)=(.*)$/.exec(arg);
     if (!match) throw new Error(`unknown argument "${arg}"\n${USAGE}`);
@@ -73,6 +76,7 @@ export function parseFlags(argv: string[]): BenchFlags {
       case 'secrets': flags.secrets = parseCount(value, name); break;
       case 'replies': flags.replies = parseCount(value, name); break;
       case 'runs': flags.runs = parseCount(value, name); break;
+      case 'compare': flags.compare = value; break;
       case 'deadline': flags.deadlineMs = parseDuration(value, name); break;
       default: throw new Error(`unknown flag --${name}\n${USAGE}`);
     }

@@ -1,14 +1,17 @@
 /**
- * The pages the widget figures load, and the loopback server that serves them with the built widget, the direct
+ * The pages the widget figures load, and the loopback server that serves them with the built widget (through the
+ * token server's own widget-files route, so compression and caching headers are the product's), the direct
  * React bundle and the ChatKit stand-in. Each page writes `__bench.start` just before its script tag; the other
  * marks (`defined`, `setOptions`) come from the page and the stand-in.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import express from 'express';
+import { jsonErrorHandler } from '../../token-server/src/http/errors.js';
+import { widgetFileRoutes } from '../../token-server/src/widget-files/routes.js';
 
-export type WidgetPage = 'direct-react' | 'inline' | 'launcher-open' | 'launcher-closed';
+export type WidgetPage = 'direct-react' | 'inline' | 'launcher-open' | 'launcher-closed' | 'inline-compared' | 'launcher-open-compared';
 
 const STAND_IN = readFileSync(new URL('./chatkit-stand-in.js', import.meta.url));
 // A static, unverified token: these pages measure loading, and the stand-in never calls the backend.
@@ -16,13 +19,13 @@ const TOKEN = 'bench.static.token';
 const HEAD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
 <style>body{margin:0;font:16px system-ui}#root,.chat,chat-kit-widget{display:block;height:600px}</style>`;
 
-function widgetPage(display: 'inline' | 'launcher', open: boolean, loader: string): string {
+function widgetPage(display: 'inline' | 'launcher', open: boolean, loader: string, dir = 'widget'): string {
   // A closed launcher is timed from the visitor's pointer reaching it (hover, then the click).
   const pointer = open || display === 'inline' ? '' : `
 <script>addEventListener('pointermove', () => { window.__bench.opened ??= performance.now(); }, { capture: true, once: true });</script>`;
   return `${HEAD}
 <script>window.__bench = { start: performance.now() };</script>${pointer}
-<script src="/widget/${loader}" defer></script>
+<script src="/${dir}/${loader}" defer></script>
 <script>customElements.whenDefined('chat-kit-widget').then(() => { window.__bench.defined = performance.now(); });</script>
 </head><body>
 <chat-kit-widget auth-mode="custom-fetch" auth-token="${TOKEN}" domain-key="local-dev" script-src="/chatkit-stand-in.js"
@@ -44,36 +47,36 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-/** Serves the pages; `widgetDir` is the rollup output folder, `directReact` the esbuild bundle of the baseline page. */
-export async function servePages(widgetDir: string, loader: string, directReact: Uint8Array): Promise<PageServer> {
+/**
+ * Serves the pages; `widgetDir` is the rollup output folder (with its `.br` and `.gz` siblings), `directReact` the
+ * esbuild bundle of the baseline page, `comparedDir` another build served at /widget-compared/ for the `-compared` pages.
+ */
+export async function servePages(widgetDir: string, loader: string, directReact: Uint8Array, comparedDir?: string): Promise<PageServer> {
   const pages: Record<WidgetPage, string> = {
     'direct-react': directReactPage(),
     inline: widgetPage('inline', false, loader),
     'launcher-open': widgetPage('launcher', true, loader),
     'launcher-closed': widgetPage('launcher', false, loader),
+    'inline-compared': widgetPage('inline', false, loader, 'widget-compared'),
+    'launcher-open-compared': widgetPage('launcher', true, loader, 'widget-compared'),
   };
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const send = (type: string, body: string | Uint8Array) => {
-      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-      res.end(body);
-    };
-    const page = pages[path.slice(1).replace(/\.html$/, '') as WidgetPage];
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/widget', widgetFileRoutes(widgetDir));
+  if (comparedDir) app.use('/widget-compared', widgetFileRoutes(comparedDir));
+  app.use((req, res, next) => {
+    const send = (type: string, body: string | Uint8Array) => res.set({ 'content-type': type, 'cache-control': 'no-store' }).end(body);
+    const page = pages[req.path.slice(1).replace(/\.html$/, '') as WidgetPage];
     if (page) return send('text/html; charset=utf-8', page);
-    if (path === '/favicon.ico') return void res.writeHead(204).end();
-    if (path === '/chatkit-stand-in.js') return send('text/javascript', STAND_IN);
-    if (path === '/direct-react.js') return send('text/javascript', directReact);
-    if (path.startsWith('/widget/') && !path.includes('..')) {
-      try {
-        return send('text/javascript', readFileSync(join(widgetDir, path.slice('/widget/'.length))));
-      } catch {
-        // fall through to 404
-      }
-    }
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end('{"error":{"code":"not_found","message":"not found"}}');
+    if (req.path === '/favicon.ico') return void res.status(204).end();
+    if (req.path === '/chatkit-stand-in.js') return send('text/javascript', STAND_IN);
+    if (req.path === '/direct-react.js') return send('text/javascript', directReact);
+    next();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  app.use((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'not found' } }));
+  app.use(jsonErrorHandler);
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: (page) => `${base}/${page}.html`,

@@ -86,9 +86,10 @@ const WIDGET_STATES: WidgetState[] = [
     name: 'loading',
     pages: WIDGET_PAGES,
     reach: async (page, stack, url) => {
-      // ChatKit's script never arrives (held, not refused): the widget keeps saying it is loading.
+      // ChatKit's script never arrives (held, not refused): the widget keeps saying it is loading. An inline
+      // widget in view asks for the script while the page loads, so the held request keeps `load` from firing.
       await page.route(stack.chatkitScriptSrc, () => undefined);
-      await page.goto(url);
+      await page.goto(url, { waitUntil: 'domcontentloaded' });
       await showWidget(page);
       await widgetSays(page, 'Loading chat…');
     },

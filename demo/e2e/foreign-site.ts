@@ -3,12 +3,9 @@
  * site would. The token server must refuse it.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, type LoopbackServer } from '../../token-server/test-support/loopback-server.js';
 
-export interface ForeignSite {
-  url: string;
-  close(): Promise<void>;
-}
+export type ForeignSite = LoopbackServer;
 
 export async function startForeignSite(tokenServerUrl: string, chatkitScriptSrc: string): Promise<ForeignSite> {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Copycat</title>
@@ -18,13 +15,5 @@ export async function startForeignSite(tokenServerUrl: string, chatkitScriptSrc:
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(html);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }

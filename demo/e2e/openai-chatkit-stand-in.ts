@@ -20,7 +20,13 @@ interface StandInOptions {
   theme?: 'light' | 'dark' | { colorScheme?: 'light' | 'dark'; color?: { accent?: { primary?: string } } };
   header?: { title?: { text?: string } };
   startScreen?: { greeting?: string };
-  composer?: { placeholder?: string; attachments?: { enabled?: boolean } };
+  composer?: {
+    placeholder?: string;
+    attachments?: { enabled: boolean; accept?: Record<string, string[]>; maxSize?: number; maxCount?: number };
+    dictation?: { enabled: boolean };
+    models?: { id: string; label: string; default?: boolean }[];
+    tools?: { id: string; label: string }[];
+  };
   initialThread?: string | null;
 }
 interface WidgetNode {
@@ -103,6 +109,12 @@ class OpenAIChatKitStandIn extends HTMLElement {
   readonly #file = element('input', { type: 'file', 'data-testid': 'standin-file', 'aria-label': 'Attach a file' });
   /** Uploaded attachments waiting for the next message. */
   #pending: Attachment[] = [];
+  // What the composer offers besides text, drawn from `composer` as the real one does (the controls stay inert
+  // except the model and tool pickers, whose choice goes with the message as `inference_options`).
+  readonly #models = element('select', { 'data-testid': 'standin-model', 'aria-label': 'Model' });
+  readonly #tools = element('select', { 'data-testid': 'standin-tool', 'aria-label': 'Tool' });
+  readonly #attach = element('button', { type: 'button', 'data-testid': 'standin-attach', 'aria-label': 'Attach a file' }, '📎');
+  readonly #dictate = element('button', { type: 'button', 'data-testid': 'standin-dictation', 'aria-label': 'Dictate' }, '🎤');
 
   constructor() {
     super();
@@ -111,9 +123,11 @@ class OpenAIChatKitStandIn extends HTMLElement {
     sheet.replaceSync(STYLES);
     root.adoptedStyleSheets = [sheet];
     const form = element('form');
+    // The real composer's paperclip opens a hidden file input; tests give that input files directly.
     this.#file.hidden = true;
     this.#file.addEventListener('change', () => void this.#upload([...(this.#file.files ?? [])]));
-    form.append(this.#file, this.#input, element('button', { type: 'submit', 'data-testid': 'standin-send' }, 'Send'));
+    this.#attach.addEventListener('click', () => this.#file.click());
+    form.append(this.#file, this.#attach, this.#dictate, this.#models, this.#tools, this.#input, element('button', { type: 'submit', 'data-testid': 'standin-send' }, 'Send'));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = this.#input.value.trim();
@@ -161,7 +175,8 @@ class OpenAIChatKitStandIn extends HTMLElement {
 
   async sendUserMessage({ text }: { text: string }): Promise<void> {
     this.#error.hidden = true;
-    const input = { content: [{ type: 'input_text', text }], attachments: this.#pending.map((file) => file.id), inference_options: {} };
+    const picked = { ...(this.#models.value && { model: this.#models.value }), ...(this.#tools.value && { tool_choice: { id: this.#tools.value } }) };
+    const input = { content: [{ type: 'input_text', text }], attachments: this.#pending.map((file) => file.id), inference_options: picked };
     this.#pending = [];
     this.#file.value = '';
     const response = this.#threadId
@@ -183,8 +198,22 @@ class OpenAIChatKitStandIn extends HTMLElement {
     else this.style.removeProperty('--accent');
     this.#title.textContent = options.header?.title?.text ?? 'Chat';
     this.#input.placeholder = options.composer?.placeholder ?? 'Message';
-    this.#file.hidden = !options.composer?.attachments?.enabled;
+    this.#applyComposer();
     if (!this.#threadId && this.#messages.childElementCount <= 1) this.#showGreeting();
+  }
+
+  #applyComposer(): void {
+    const composer = this.#options!.composer ?? {};
+    this.#attach.hidden = !composer.attachments?.enabled;
+    this.#attach.dataset.accept = Object.keys(composer.attachments?.accept ?? {}).join(',');
+    this.#attach.dataset.maxCount = String(composer.attachments?.maxCount ?? '');
+    this.#dictate.hidden = !composer.dictation?.enabled;
+    const models = composer.models ?? [];
+    this.#models.hidden = models.length === 0;
+    this.#models.replaceChildren(...models.map((model) => Object.assign(element('option', { value: model.id }, model.label), { selected: Boolean(model.default) })));
+    const tools = composer.tools ?? [];
+    this.#tools.hidden = tools.length === 0;
+    this.#tools.replaceChildren(element('option', { value: '' }, 'No tool'), ...tools.map((tool) => element('option', { value: tool.id }, tool.label)));
   }
 
   #showGreeting(): void {

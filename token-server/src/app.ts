@@ -16,7 +16,7 @@ import { loadSigningKey } from './auth/signing-key.js';
 import { createUserTokenVerifier } from './auth/user-tokens.js';
 import { createVisitorTokens } from './auth/visitor-tokens.js';
 import { loadAgentModule } from './chatkit/agent/agent-source.js';
-import { CHATKIT_PATH, createChatKitBackend, type AgentSource } from './chatkit/index.js';
+import { CHATKIT_PATH, capabilitiesRoutes, createChatKitBackend, type ActionHandler, type AgentSource } from './chatkit/index.js';
 import { DIRECT_UPLOAD_PATH } from './chatkit/attachments/attachment-service.js';
 import { openAttachmentStorage } from './chatkit/attachments/attachment-storage.js';
 import { openPostgresThreadStore } from './chatkit/store/postgres-thread-store.js';
@@ -60,6 +60,8 @@ export interface AppDeps {
    * of `CHATKIT_AGENT_MODULE` and of the agent built from `CHATKIT_MODEL` / `CHATKIT_INSTRUCTIONS`.
    */
   agent?: AgentSource;
+  /** Widget action handlers of the site (`threads.custom_action` / `threads.sync_custom_action`), by action type. */
+  actions?: ActionHandler[];
 }
 
 export interface App {
@@ -158,6 +160,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       : null,
     agent: config.chatkit.agent,
     agentSource,
+    models: config.chatkit.models,
+    transcribeModel: config.chatkit.transcribeModel,
+    actions: deps.actions,
     serverKeys,
     publicUrl: config.publicUrl,
     attachments,
@@ -215,6 +220,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   // The ChatKit custom backend (POST /api/chatkit, built in ./chatkit/): it authenticates with `authenticate`
   // (site users and visitors) before reading its body, and reads that body itself, so it comes before jsonBody.
   // Site users come from ALLOWED_ORIGINS, visitors from their key's origins; any other page reads a 403.
+  app.use(capabilitiesRoutes(chatkitBackend.capabilities));
   const chatOrigins = requireAllowedOrigin([...config.allowedOrigins, ...publicKeyOrigins], config.publicUrl);
   app.post(CHATKIT_PATH, chatOrigins);
   // The direct upload carries the same bearer, so the same pages may send it.

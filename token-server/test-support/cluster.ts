@@ -10,7 +10,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request, createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { SignJWT } from 'jose';
 import { parseEvents } from '../src/chatkit/testing/harness.js';
 import type { StreamEvent } from '../src/chatkit/protocol/types.js';
 import { startOpenAIMock, type OpenAIMock } from './openai-mock.js';
+import { listenOnLoopback, type LoopbackServer } from './loopback-server.js';
 import { scriptedModel, type ScriptedModel } from './openai-mock-model.js';
 import { MOCK_OPENAI_API_KEY, mockChatKitSessions, type ChatKitSessionsMock } from './openai-mock-sessions.js';
 import { startPostgres, type PostgresServer } from './services/postgres-server.js';
@@ -44,7 +44,7 @@ export interface Instance {
 
 export interface Cluster {
   instances: Instance[];
-  proxy: { url: string; close(): Promise<void> };
+  proxy: LoopbackServer;
   redis: RedisServer;
   postgres: PostgresServer;
   openai: OpenAIMock;
@@ -93,7 +93,7 @@ async function startInstance(name: string, env: Record<string, string>): Promise
  * that answered in `x-test-upstream`, closes the upstream request when the client goes away (as load balancers
  * do), and puts `x-test-client-ip` (or the socket's address) in `X-Forwarded-For`, so tests can act as many clients.
  */
-async function startProxy(upstreams: Instance[]): Promise<{ url: string; close(): Promise<void> }> {
+async function startProxy(upstreams: Instance[]): Promise<LoopbackServer> {
   let next = 0;
   const server: Server = createServer((req, res) => {
     const upstream = upstreams[next++ % upstreams.length]!;
@@ -110,15 +110,7 @@ async function startProxy(upstreams: Instance[]): Promise<{ url: string; close()
     res.on('close', () => forward.destroy());
     req.pipe(forward);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 export interface ClusterOptions {

@@ -67,9 +67,11 @@ function match(pattern: string, path: string): Record<string, string> | null {
   return params;
 }
 
+/** JSON parsed, other text as text; multipart bodies (file uploads) stay bytes for their route to read. */
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (req.headers['content-type']?.startsWith('multipart/')) return Buffer.concat(chunks);
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text) return undefined;
   try {

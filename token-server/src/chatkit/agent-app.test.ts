@@ -147,6 +147,9 @@ describe('agent configuration mistakes stop the start with one line naming the v
     ['CHATKIT_MCP_SERVERS', { CHATKIT_MCP_SERVERS: '[{"name":"a","command":"x"},{"name":"a","command":"y"}]' }, /names the MCP server "a" twice/],
     ['CHATKIT_MCP_SERVERS', { CHATKIT_MCP_SERVERS: '[{"name":"a","url":"http://x","headers":{"x-key":"${NOT_SET_ANYWHERE}"}}]' }, /NOT_SET_ANYWHERE/],
     ['PUBLIC_URL', { CHATKIT_MCP_SERVERS: '[{"name":"a","url":"http://x","forward_user":true}]' }, /^PUBLIC_URL must be set when an MCP server/],
+    ['CHATKIT_MCP_SERVERS', { CHATKIT_MCP_SERVERS: '[{"name":"a","command":"x","composer":{}}]' }, /"composer" needs a "label".*server 1, composer\.label/],
+    ['CHATKIT_MCP_SERVERS', { CHATKIT_MCP_SERVERS: '[{"name":"a","command":"x","composer":{"label":"A","icon":"Not An Icon"}}]' }, /"composer\.icon" must be a ChatKit icon name/],
+    ['CHATKIT_MCP_SERVERS', { CHATKIT_MCP_SERVERS: '[{"name":"a","command":"x","composer":{"label":"A","colour":"red"}}]' }, /colour/],
     ['CHATKIT_HOSTED_TOOLS', { CHATKIT_HOSTED_TOOLS: 'web_search,telepathy' }, /"telepathy" is none of them/],
     ['CHATKIT_HOSTED_TOOLS', { CHATKIT_HOSTED_TOOLS: 'web_search', CHATKIT_MODEL_API: 'chat_completions' }, /needs CHATKIT_MODEL_API=responses/],
     ['CHATKIT_MAX_TOOL_CALLS', { CHATKIT_MAX_TOOL_CALLS: '0' }, /whole number from 1 to 100/],
@@ -158,6 +161,16 @@ describe('agent configuration mistakes stop the start with one line naming the v
         (err: unknown) => err instanceof ConfigError && err.variable === variable && message.test(err.message) && !err.message.includes('\n'),
       );
     });
+
+  test('a "composer" entry makes an MCP server a composer tool, with its label, icon and placement', () => {
+    const config = loadConfig({
+      CHATKIT_MCP_SERVERS:
+        '[{"name":"cal","command":"x","composer":{"label":"Calendar","icon":"calendar","short_label":"Cal","placeholder_override":"Which day?","pinned":true}},{"name":"b","command":"y"}]',
+    });
+    const [cal, plain] = config.chatkit.agent.mcpServers;
+    assert.deepEqual(cal!.composer, { label: 'Calendar', icon: 'calendar', shortLabel: 'Cal', placeholderOverride: 'Which day?', pinned: true });
+    assert.equal(plain!.composer, undefined);
+  });
 
   test('header values name environment variables instead of holding secrets', () => {
     const config = loadConfig({ CHATKIT_MCP_SERVERS: '[{"name":"a","url":"http://x","headers":{"x-key":"Bearer ${MCP_KEY}"}}]', MCP_KEY: 'k-123' });

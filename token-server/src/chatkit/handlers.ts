@@ -10,11 +10,26 @@ import { DEFAULT_PAGE_SIZE, type ChatKitLimits } from './limits.js';
 import type { JsonRequest, StreamingRequest } from './protocol/parse-request.js';
 import type { UserMessageInputParams } from './protocol/schemas.js';
 import type { EventSink } from './protocol/sse.js';
-import { isHidden, toThreadResponse, type Attachment, type Page, type ThreadItem, type ThreadMetadata, type UserMessageItem } from './protocol/types.js';
-import { readApprovalAction } from './actions/approvals.js';
+import { answerStructuredInput } from './protocol/structured-input.js';
+import {
+  isHidden,
+  toThreadResponse,
+  type Attachment,
+  type Page,
+  type ThreadItem,
+  type ThreadMetadata,
+  type UserMessageItem,
+  type VisibleThreadItem,
+  type WidgetItem,
+} from './protocol/types.js';
+import { asWidgetRoot } from './protocol/widgets.js';
+import { ActionError, ActionRegistry, type ActionContext, type ActionHandler, type StreamingActionContext } from './actions/action-registry.js';
+import { approvalActions } from './actions/approval-handler.js';
 import type { AttachmentService } from './attachments/attachment-service.js';
 import { unsupportedForModel, type ModelApi } from './attachments/model-input.js';
-import type { ReplyRunner } from './reply/reply-runner.js';
+import type { ComposerChoices } from './composer-tools.js';
+import type { ReplyRunner, ReplyTurn } from './reply/reply-runner.js';
+import type { Transcriber } from './transcription.js';
 import { checkMessageSize, checkQuota, checkToolOutputSize, fitPage } from './storage-limits.js';
 import { withReplyFence } from './store/reply-fence.js';
 import { UnknownCursorError, allItems, type AttachmentRecord, type PageQuery, type ThreadStore } from './store/thread-store.js';
@@ -28,8 +43,33 @@ export type StreamRun = (sink: EventSink, clientGone: AbortSignal) => Promise<vo
 const threadNotFound = () => new HttpError(404, 'thread_not_found', 'No such thread.');
 const threadBusy = () => new HttpError(409, 'thread_busy', 'This thread is answering right now; wait for the answer or stop it.');
 const notSupported = (code: string, what: string) => new HttpError(501, code, `${what} are not supported by this server.`);
+const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
+
+/** What the backend offers beyond threads and replies. */
+export interface HandlerFeatures {
+  choices: ComposerChoices;
+  /** Registered widget action handlers (the approvals' is added by the handlers themselves). */
+  actions: ActionHandler[];
+  /** Dictation; absent when it is off, and then `dictationOff` says why. */
+  transcriber?: Transcriber;
+  dictationOff: string;
+  /** Absent when attachments are off (`CHATKIT_ATTACHMENTS` unset). */
+  attachments?: { service: AttachmentService; modelApi: ModelApi };
+}
+
+/** A stream that only says why nothing happened (chatkit-python's errors arrive after `stream_options` too). */
+const errorStream =
+  (message: string): StreamRun =>
+  async (sink) => {
+    sink.send({ type: 'stream_options', stream_options: { allow_cancel: false } });
+    sink.send({ type: 'error', code: 'custom', message, allow_retry: false });
+  };
 
 export class ChatKitHandlers {
+  private readonly actions: ActionRegistry;
+  /** The reply turn behind each running action's context (the approvals resume a run in it). */
+  private readonly actionTurns = new WeakMap<StreamingActionContext, ReplyTurn>();
+
   constructor(
     private readonly store: ThreadStore,
     private readonly runner: ReplyRunner,
@@ -37,9 +77,14 @@ export class ChatKitHandlers {
     private readonly metrics: Metrics,
     /** One reply at a time per thread (a second concurrent reply would interleave), across instances when shared. */
     private readonly replyLocks: ReplyLockStore,
-    /** Absent when attachments are off (`CHATKIT_ATTACHMENTS` unset). */
-    private readonly attachments?: { service: AttachmentService; modelApi: ModelApi },
-  ) {}
+    private readonly features: HandlerFeatures,
+  ) {
+    const approvals = approvalActions({
+      store,
+      resume: (context, approval, decision) => runner.resume(this.actionTurns.get(context)!, approval, decision),
+    });
+    this.actions = new ActionRegistry([approvals, ...features.actions]);
+  }
 
   async json(userId: string, request: JsonRequest, baseUrl: BaseUrl): Promise<unknown> {
     switch (request.type) {
@@ -76,24 +121,44 @@ export class ChatKitHandlers {
         const claim = await this.replyLocks.acquire(thread.id);
         if (!claim) throw threadBusy();
         try {
-          const files = this.attachments ? await this.store.listThreadAttachments(userId, thread.id) : [];
+          const files = this.features.attachments ? await this.store.listThreadAttachments(userId, thread.id) : [];
           await this.store.deleteThread(userId, thread.id);
-          await this.attachments?.service.removeFiles(userId, files);
+          await this.features.attachments?.service.removeFiles(userId, files);
         } finally {
           await claim.release();
         }
         return {};
       }
-      case 'threads.sync_custom_action':
-        await this.ownThread(userId, request.params.thread_id);
-        throw notSupported('custom_actions_not_supported', 'Custom actions');
+      case 'threads.sync_custom_action': {
+        const thread = await this.ownThread(userId, request.params.thread_id);
+        const { action } = request.params;
+        const sender = await this.sender(userId, thread.id, request.params.item_id);
+        if (sender === 'not_a_widget') throw new HttpError(400, 'not_a_widget', 'A widget action must name the widget item it came from.');
+        const handler = this.actions.get(action.type);
+        if (!handler?.handleSync) throw new HttpError(400, 'unknown_action', `This server has no handler for the action "${clip(action.type)}".`);
+        let result: Awaited<ReturnType<NonNullable<ActionHandler['handleSync']>>>;
+        try {
+          result = await handler.handleSync({ userId, thread, action, sender });
+        } catch (err) {
+          if (err instanceof ActionError) throw new HttpError(400, 'action_failed', err.message);
+          throw err;
+        }
+        const updated = result?.updated_item;
+        if (!updated) return {};
+        // Stored, so the thread shows the same after a reload; only an item of this thread can be updated.
+        await this.replaceOwnItem(userId, thread, updated);
+        return { updated_item: updated };
+      }
       case 'attachments.create':
         return this.attachmentService().create(userId, request.params, baseUrl());
       case 'attachments.delete':
         await this.attachmentService().remove(userId, request.params.attachment_id);
         return {};
-      case 'input.transcribe':
-        throw notSupported('transcription_not_supported', 'Voice transcriptions');
+      case 'input.transcribe': {
+        const { transcriber, dictationOff } = this.features;
+        if (!transcriber) throw new HttpError(400, 'dictation_off', dictationOff);
+        return transcriber.transcribe(request.params.audio_base64, request.params.mime_type);
+      }
     }
   }
 
@@ -103,6 +168,8 @@ export class ChatKitHandlers {
         const files = await this.checkInput(userId, request.params.input, true);
         const refused = this.refusedByModel(files);
         if (refused) return refused;
+        const picked = this.features.choices.resolve(request.params.input.inference_options);
+        if (!picked.ok) return errorStream(picked.message);
         return async (sink, clientGone) => {
           const thread: ThreadMetadata = { id: newId('thread'), created_at: now(), status: { type: 'active' }, metadata: {} };
           await this.store.createThread(userId, thread);
@@ -118,6 +185,8 @@ export class ChatKitHandlers {
         const files = await this.checkInput(userId, request.params.input, false, thread.id);
         const refused = this.refusedByModel(files);
         if (refused) return refused;
+        const picked = this.features.choices.resolve(request.params.input.inference_options);
+        if (!picked.ok) return errorStream(picked.message);
         await this.checkRoom(userId, thread.id);
         return this.locked(thread.id, (sink, clientGone) =>
           this.addMessageAndReply(userId, thread, request.params.input, files, baseUrl, sink, clientGone),
@@ -149,34 +218,93 @@ export class ChatKitHandlers {
       }
       case 'threads.custom_action': {
         const thread = await this.ownThread(userId, request.params.thread_id);
-        const answer = readApprovalAction(request.params.action);
-        if (!answer)
-          return async (sink) => {
-            sink.send({ type: 'stream_options', stream_options: { allow_cancel: false } });
-            sink.send({ type: 'error', code: 'custom', message: 'This action is not supported by this server.', allow_retry: false });
-          };
+        const { action } = request.params;
+        const sender = await this.sender(userId, thread.id, request.params.item_id);
+        if (sender === 'not_a_widget') return errorStream('A widget action must name the widget item it came from.');
+        const handler = this.actions.get(action.type);
+        if (!handler?.handle) return errorStream('This action is not supported by this server.');
         await this.checkRoom(userId, thread.id);
         return this.locked(thread.id, async (sink, clientGone) => {
-          // Taken once, by its own user in its own thread: a replayed or foreign decision finds nothing.
-          const approval = await this.store.takePendingApproval(userId, thread.id, answer.approvalId);
-          // A paused run resumes only where it paused: once the user has written again, the question is moot.
-          const latest = approval && (await this.store.listItems(userId, thread.id, { limit: 1, order: 'desc' })).data[0];
-          if (!approval || latest?.id !== approval.widgetItemId) {
-            sink.send({ type: 'stream_options', stream_options: { allow_cancel: false } });
-            sink.send({ type: 'error', code: 'custom', message: 'This request was already answered, or is no longer waiting for an answer.', allow_retry: false });
-            return;
+          sink.send({ type: 'stream_options', stream_options: { allow_cancel: true } });
+          const turn: ReplyTurn = { userId, thread, sink, clientGone, optionsSent: true };
+          const context = this.streamingContext({ userId, thread, action, sender }, turn);
+          try {
+            await handler.handle!(context);
+          } catch (err) {
+            if (!(err instanceof ActionError)) throw err;
+            sink.send({ type: 'error', code: 'custom', message: err.message, allow_retry: err.allowRetry });
           }
-          await this.runner.resume({ userId, thread, sink, clientGone }, approval, answer.decision);
         });
       }
       case 'threads.add_structured_input': {
         const thread = await this.ownThread(userId, request.params.thread_id);
-        if (!(await this.store.getItem(userId, thread.id, request.params.item_id)))
-          throw new HttpError(404, 'item_not_found', 'No such item in this thread.');
-        // This backend never asks for structured input, so no stored item can be answered this way.
-        throw new HttpError(400, 'not_structured_input', 'That item is not waiting for structured input.');
+        const item = await this.store.getItem(userId, thread.id, request.params.item_id);
+        if (!item) throw new HttpError(404, 'item_not_found', 'No such item in this thread.');
+        if (item.type !== 'structured_input') throw new HttpError(400, 'not_structured_input', 'That item is not waiting for structured input.');
+        if (item.status !== 'pending') throw new HttpError(409, 'already_answered', 'These questions were already answered.');
+        await checkQuota(this.store, userId, this.limits, { newThread: false, bytes: Buffer.byteLength(JSON.stringify(request.params.input)) });
+        await this.checkRoom(userId, thread.id);
+        return this.locked(thread.id, async (sink, clientGone) => {
+          // Read again under the claim: of two answers sent at once, only the first counts.
+          const current = await this.store.getItem(userId, thread.id, item.id);
+          if (current?.type !== 'structured_input' || current.status !== 'pending') return errorStream('These questions were already answered.')(sink, clientGone);
+          sink.send({ type: 'stream_options', stream_options: { allow_cancel: true } });
+          const answered = answerStructuredInput(current, request.params.input);
+          await this.store.saveItem(userId, answered);
+          sink.send({ type: 'thread.item.replaced', item: answered });
+          await this.runner.run({ userId, thread, sink, clientGone, optionsSent: true });
+        });
       }
     }
+  }
+
+  /** The tools a streamed action works with; each change is stored before the client is told. */
+  private streamingContext(base: ActionContext, turn: ReplyTurn): StreamingActionContext {
+    const { userId, thread } = base;
+    const { sink } = turn;
+    const ownItem = (item: VisibleThreadItem) => {
+      if (item.thread_id !== thread.id) throw new Error(`An action handler for "${base.action.type}" gave an item of another thread.`);
+    };
+    const context: StreamingActionContext = {
+      ...base,
+      signal: turn.clientGone,
+      addItem: async (item) => {
+        ownItem(item);
+        await this.store.addItem(userId, item);
+        sink.send({ type: 'thread.item.done', item });
+      },
+      replaceItem: async (item) => {
+        await this.replaceOwnItem(userId, thread, item);
+        sink.send({ type: 'thread.item.replaced', item });
+      },
+      updateWidget: async (item, widget) => {
+        const root = asWidgetRoot(widget);
+        if (!root) throw new Error(`An action handler for "${base.action.type}" gave a widget that is not a Card, ListView or Basic root.`);
+        const updated: WidgetItem = { ...item, widget: root };
+        await this.replaceOwnItem(userId, thread, updated);
+        sink.send({ type: 'thread.item.updated', item_id: item.id, update: { type: 'widget.root.updated', widget: root } });
+        return updated;
+      },
+      send: (event) => sink.send(event),
+      reply: () => this.runner.run(turn),
+    };
+    this.actionTurns.set(context, turn);
+    return context;
+  }
+
+  /** Stores an item over the one with its id, which must be in this user's thread. */
+  private async replaceOwnItem(userId: string, thread: ThreadMetadata, item: VisibleThreadItem): Promise<void> {
+    const existing = item.thread_id === thread.id ? await this.store.getItem(userId, thread.id, item.id) : undefined;
+    if (!existing) throw new Error('An action handler updated an item that is not in this thread.');
+    await this.store.saveItem(userId, item);
+  }
+
+  /** The widget an action names (`item_id`): 404 when it is not in the thread, `not_a_widget` for another item. */
+  private async sender(userId: string, threadId: string, itemId: string | null | undefined): Promise<WidgetItem | undefined | 'not_a_widget'> {
+    if (!itemId) return undefined;
+    const item = await this.store.getItem(userId, threadId, itemId);
+    if (!item) throw new HttpError(404, 'item_not_found', 'No such item in this thread.');
+    return item.type === 'widget' ? item : 'not_a_widget';
   }
 
   private async addMessageAndReply(
@@ -247,13 +375,13 @@ export class ChatKitHandlers {
   }
 
   private attachmentService(): AttachmentService {
-    if (!this.attachments) throw notSupported('attachments_not_supported', 'Attachments');
-    return this.attachments.service;
+    if (!this.features.attachments) throw notSupported('attachments_not_supported', 'Attachments');
+    return this.features.attachments.service;
   }
 
   /** A stream that only says why, when the configured model API cannot take one of the files (nothing is stored). */
   private refusedByModel(files: AttachmentRecord[]): StreamRun | undefined {
-    const reason = this.attachments && files.length > 0 && unsupportedForModel(this.attachments.modelApi, files);
+    const reason = this.features.attachments && files.length > 0 && unsupportedForModel(this.features.attachments.modelApi, files);
     if (!reason) return undefined;
     return async (sink) => {
       sink.send({ type: 'stream_options', stream_options: { allow_cancel: false } });
@@ -263,7 +391,7 @@ export class ChatKitHandlers {
 
   /** Stored preview URLs expire: user messages are answered with fresh ones. */
   private async withFreshPreviews<T extends ThreadItem>(userId: string, items: T[], baseUrl: BaseUrl): Promise<T[]> {
-    const service = this.attachments?.service;
+    const service = this.features.attachments?.service;
     if (!service) return items;
     return Promise.all(
       items.map(async (item) =>

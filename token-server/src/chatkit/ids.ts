@@ -10,6 +10,7 @@ const PREFIXES = {
   widget: 'wdg',
   approval: 'apr',
   attachment: 'atc',
+  structured_input: 'si',
 } as const;
 
 export function newId(kind: keyof typeof PREFIXES): string {

@@ -15,12 +15,17 @@ import type { RateLimitStore, ReplyLockStore } from '../stores/store.js';
 import { DEFAULT_AGENT_CONFIG, type AgentConfig, type ClientToolDefinition, type ModelSettings } from './agent/agent-config.js';
 import { AgentRuntime } from './agent/agent-runtime.js';
 import type { AgentSource } from './agent/agent-source.js';
+import type { ModelChoice } from '../config.js';
+import { ActionRegistry, type ActionHandler } from './actions/action-registry.js';
+import { APPROVAL_ACTION } from './actions/approvals.js';
 import type { AttachmentConfig } from './attachments/attachment-config.js';
 import { AttachmentService } from './attachments/attachment-service.js';
 import type { AttachmentStorage } from './attachments/attachment-storage.js';
 import { createAttachmentTokens } from './attachments/attachment-tokens.js';
 import { startOrphanSweep } from './attachments/orphan-sweep.js';
 import { attachmentRoutes } from './attachments/upload-routes.js';
+import { describeCapabilities, type Capabilities } from './capabilities.js';
+import { ComposerChoices } from './composer-tools.js';
 import { ChatKitHandlers } from './handlers.js';
 import { DEFAULT_LIMITS, type ChatKitLimits } from './limits.js';
 import { createMcpHub } from './mcp/mcp-tools.js';
@@ -29,11 +34,17 @@ import { ReplyRunner } from './reply/reply-runner.js';
 import { createChatKitRouter } from './router.js';
 import { openSqliteThreadStore } from './store/sqlite-thread-store.js';
 import type { ThreadStore } from './store/thread-store.js';
+import { Transcriber } from './transcription.js';
 import { startVisitorRetention } from './visitor-retention.js';
 
 export type { AgentConfig, ClientToolDefinition, HostedToolConfig, ModelSettings } from './agent/agent-config.js';
 export type { AgentContext, AgentSource } from './agent/agent-source.js';
 export type { ChatKitLimits } from './limits.js';
+export { ActionError, type ActionContext, type ActionHandler, type StreamingActionContext } from './actions/action-registry.js';
+export type { Capabilities } from './capabilities.js';
+export { capabilitiesRoutes, CAPABILITIES_PATH } from './capabilities-routes.js';
+export type { StructuredInputItem, StructuredInputQuestion, WidgetItem, WidgetRoot } from './protocol/types.js';
+export { structuredInputItem } from './protocol/structured-input.js';
 export { CHATKIT_PATH } from './router.js';
 
 export interface ChatKitBackendOptions {
@@ -58,6 +69,12 @@ export interface ChatKitBackendOptions {
   /** `iss` of forwarded user tokens (`PUBLIC_URL`). */
   publicUrl?: string;
   limits?: Partial<ChatKitLimits>;
+  /** The model picker's choices (`CHATKIT_MODELS`); none when the picker is off. */
+  models?: ModelChoice[];
+  /** Dictation's transcription model (`CHATKIT_TRANSCRIBE_MODEL`); dictation is off when absent. */
+  transcribeModel?: string;
+  /** Widget action handlers (`threads.custom_action`, `threads.sync_custom_action`) by action type. */
+  actions?: ActionHandler[];
   /** Tools the browser runs (`onClientTool`); offered to the model, which may ask the client to run one. */
   clientTools?: ClientToolDefinition[];
   /** The client's per-IP rate-limit key; default the client IP with IPv6 grouped by /64. */
@@ -84,6 +101,8 @@ export interface ChatKitBackend {
   mcpStatus(): McpStatus[];
   /** For shutdown: running replies stop, keep their partial answer and end with a retryable `error` event. */
   interruptReplies(): void;
+  /** What `GET /api/chatkit/capabilities` answers. */
+  capabilities: Capabilities;
   /** Which database holds the threads (for /readyz). */
   storeKind: ThreadStore['kind'];
   close(): Promise<void>;
@@ -93,6 +112,8 @@ export interface ChatKitBackend {
 export const ATTACHMENT_FILES_PER_USER = 20;
 
 export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBackend {
+  // Checked before anything is opened: a bad handler list stops the start and leaves nothing running.
+  const actions = withApprovalsReserved(options.actions ?? []);
   const limits: ChatKitLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const agentConfig: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...options.agent };
   const logger = options.logger.child({ component: 'chatkit' });
@@ -136,15 +157,30 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
       clock,
       maxAttachmentBytesPerUser: ATTACHMENT_FILES_PER_USER * files.config.maxBytes,
     });
+  const choices = new ComposerChoices(agentConfig.hostedTools, agentConfig.mcpServers, options.models ?? [], options.model?.model ?? '');
+  const transcriber =
+    options.model && options.transcribeModel
+      ? new Transcriber({ model: options.model, transcribeModel: options.transcribeModel, timeoutMs: limits.transcribeTimeoutMs, maxAudioBytes: limits.maxAudioBytes, logger, metrics })
+      : undefined;
+  const dictationOff = options.transcribeModel
+    ? 'Dictation needs the model service: the server operator must set OPENAI_API_KEY (or OPENAI_BASE_URL).'
+    : 'Dictation is off on this server; the server operator turns it on with CHATKIT_TRANSCRIBE_MODEL.';
   const runner = new ReplyRunner({
     store,
     agents,
     limits,
     logger,
     metrics,
+    choices,
     attachments: attachments && { api: modelApi, read: (userId, id) => attachments.readBytes(userId, id) },
   });
-  const handlers = new ChatKitHandlers(store, runner, limits, metrics, replyLocks, attachments && { service: attachments, modelApi });
+  const handlers = new ChatKitHandlers(store, runner, limits, metrics, replyLocks, {
+    choices,
+    actions,
+    transcriber,
+    dictationOff,
+    attachments: attachments && { service: attachments, modelApi },
+  });
   const retention = startVisitorRetention({
     store,
     retentionDays: options.visitorRetentionDays ?? 30,
@@ -167,6 +203,7 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
       metrics,
       shuttingDown: shutdown.signal,
       publicUrl: options.publicUrl,
+      audioBodyBytes: transcriber ? Math.ceil(limits.maxAudioBytes / 3) * 4 + 1024 : 0,
     }),
     attachmentRouter:
       attachments &&
@@ -181,6 +218,7 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
     ready: () => store.ping().catch(() => false),
     mcpStatus: () => mcp?.status() ?? [],
     interruptReplies: () => shutdown.abort(),
+    capabilities: describeCapabilities({ attachments: files?.config, dictation: Boolean(transcriber), choices }),
     storeKind: store.kind,
     close: async () => {
       await mcp?.close();
@@ -189,4 +227,10 @@ export function createChatKitBackend(options: ChatKitBackendOptions): ChatKitBac
       await store.close();
     },
   };
+}
+
+/** The site's handlers, checked as a registry beside the approvals' type, which only the approvals may handle. */
+function withApprovalsReserved(actions: ActionHandler[]): ActionHandler[] {
+  new ActionRegistry([{ type: APPROVAL_ACTION, handle: async () => {} }, ...actions]);
+  return actions;
 }

@@ -30,6 +30,10 @@ export interface ChatKitLimits {
   modelTimeoutMs: number;
   /** Longest silence allowed between two chunks of a streaming answer. */
   modelIdleTimeoutMs: number;
+  /** Largest dictation recording (`input.transcribe`), decoded, in bytes (413 `audio_too_large`); its request may be this big as base64. */
+  maxAudioBytes: number;
+  /** Wait for the transcription API's answer (per attempt). */
+  transcribeTimeoutMs: number;
   /** Largest page `threads.list` and `items.list` return, whatever `limit` asks. */
   maxPageSize: number;
   /** An `items.list` page ends early once its items reach this many JSON bytes (at least one item is sent). */
@@ -52,6 +56,8 @@ export const DEFAULT_LIMITS: ChatKitLimits = {
   visitorRepliesPerIpPerMinute: 30,
   modelTimeoutMs: 30_000,
   modelIdleTimeoutMs: 30_000,
+  maxAudioBytes: 4 * 1024 * 1024,
+  transcribeTimeoutMs: 30_000,
   maxPageSize: 100,
   maxPageBytes: 256 * 1024,
 };

@@ -167,7 +167,6 @@ describe('request types this backend does not offer', () => {
   for (const [type, params, code] of [
     ['attachments.create', { name: 'a.png', size: 10, mime_type: 'image/png' }, 'attachments_not_supported'],
     ['attachments.delete', { attachment_id: 'atc_1' }, 'attachments_not_supported'],
-    ['input.transcribe', { audio_base64: 'AAAA', mime_type: 'audio/webm' }, 'transcription_not_supported'],
   ] as const) {
     test(`when a client sends ${type}, the answer is 501 ${code}`, async () => {
       const reply = await h.call('bob', { type, params });
@@ -192,14 +191,6 @@ describe('request types this backend does not offer', () => {
     assert.deepEqual(reply.events.map((e) => e.type), ['stream_options', 'error']);
     const error = reply.events[1]!;
     assert.ok(error.type === 'error' && error.allow_retry === false && /not supported/.test(error.message ?? ''));
-  });
-
-  test('when a sync custom action is sent, the answer is 501, or 404 for a thread that is not there', async () => {
-    const own = await h.call('bob', { type: 'threads.sync_custom_action', params: { thread_id: threadId, action: { type: 'approve' } } });
-    assert.equal(own.status, 501);
-    assert.equal(own.body.error.code, 'custom_actions_not_supported');
-    const missing = await h.call('bob', { type: 'threads.sync_custom_action', params: { thread_id: 'thr_missing', action: { type: 'approve' } } });
-    assert.equal(missing.status, 404);
   });
 
   test('when structured input is sent for an item that is not asking for it, the answer is 400 or 404', async () => {

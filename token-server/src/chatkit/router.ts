@@ -39,6 +39,8 @@ interface RouterDeps {
   shuttingDown: AbortSignal;
   /** `PUBLIC_URL`, for the absolute URLs answers hold (attachments); else the request's own host. */
   publicUrl?: string;
+  /** Largest `input.transcribe` body (a base64 recording); 0 when dictation is off. Every other type keeps `maxBodyBytes`. */
+  audioBodyBytes?: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -55,6 +57,7 @@ export function createChatKitRouter({
   metrics,
   shuttingDown,
   publicUrl,
+  audioBodyBytes = 0,
 }: RouterDeps): express.Router {
   const router = express.Router();
 
@@ -80,6 +83,9 @@ export function createChatKitRouter({
 
   const handle = async (req: Request, res: Response<unknown, Locals>) => {
     const request = parseChatKitRequest(readJsonBody(req.body));
+    // Only a recording may use the larger body limit.
+    if (request.type !== 'input.transcribe' && Buffer.isBuffer(req.body) && req.body.length > limits.maxBodyBytes)
+      throw new HttpError(413, 'body_too_large', 'The request body is too large.');
     const { userId } = res.locals.principal;
     const baseUrl = () => requestBaseUrl(req, publicUrl);
     if (!isStreamingRequest(request)) {
@@ -124,13 +130,14 @@ export function createChatKitRouter({
   };
 
   const rawBody = express.raw({ type: () => true, limit: limits.maxBodyBytes });
+  const chatKitBody = express.raw({ type: () => true, limit: Math.max(limits.maxBodyBytes, audioBodyBytes) });
   router.post(STOP_PATH, authenticateRequest, rawBody, stop);
   router.post(
     CHATKIT_PATH,
     authenticateRequest,
     // Raw bytes with a size limit (skipped when an outer middleware already read the body); JSON parsing and
     // the depth check happen in `handle`, with this endpoint's error codes.
-    rawBody,
+    chatKitBody,
     handle,
   );
   // Without a path: mounted at CHATKIT_PATH it would make the request log's route "/api/chatkit/api/chatkit".

@@ -9,7 +9,7 @@ export type ModelCallOutcome = 'ok' | 'error' | 'timeout' | 'cancelled';
 export type ToolCallOutcome = 'ok' | 'error' | 'denied';
 /** Who runs the tool: the browser (`onClientTool`), this server (code tools and MCP servers), or OpenAI (hosted tools). */
 export type ToolKind = 'client' | 'server' | 'hosted';
-export type UpstreamService = 'model' | 'hosted_sessions';
+export type UpstreamService = 'model' | 'hosted_sessions' | 'transcription';
 export type UpstreamErrorKind = 'timeout' | 'connection' | 'rate_limited' | 'http_4xx' | 'http_5xx' | 'stream' | 'bad_answer';
 
 /** One reply's clock, from `replyStarted()`. */

@@ -1,10 +1,15 @@
 /**
  * Serves the built widget (`dist/widget/chat-kit-widget*.js` and source maps) at the root path, to any
  * origin. The loader keeps a short cache so sites pick up new releases; hashed chunks are immutable.
+ * The build writes Brotli (`.br`) and gzip (`.gz`) siblings of each file; a request gets the best one its
+ * `Accept-Encoding` allows (see encoding.ts), the file as it is when the sibling is missing. Nothing is
+ * compressed per request.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Router } from 'express';
 import { HttpError } from '../http/errors.js';
+import { PRECOMPRESSED, preferredEncoding } from './encoding.js';
 
 const WIDGET_FILE = /^\/(chat-kit-widget[A-Za-z0-9_.-]*\.js(?:\.map)?)$/;
 const LOADER = /^chat-kit-widget\.js(?:\.map)?$/;
@@ -22,12 +27,26 @@ export function widgetFileRoutes(widgetDir: string): Router {
     }
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    const headers = {
+    // Every answer depends on Accept-Encoding, also the plain one: a shared cache must key on it.
+    res.setHeader('Vary', 'Accept-Encoding');
+    const headers: Record<string, string> = {
       'Cache-Control': LOADER.test(name) ? 'public, max-age=300' : 'public, max-age=31536000, immutable',
       'Content-Type': `${name.endsWith('.map') ? 'application/json' : 'text/javascript'}; charset=utf-8`,
     };
-    res.sendFile(name, { root: widgetDir, dotfiles: 'deny', cacheControl: false, headers }, (err) => {
-      if (err && !res.headersSent) next(new HttpError(404, 'not_found', `No widget file named ${name}.`));
+    const encoding = preferredEncoding(req.get('accept-encoding'), (coding) => existsSync(join(widgetDir, name + PRECOMPRESSED[coding])));
+    if (encoding) headers['Content-Encoding'] = encoding;
+    // Each encoding is its own file, so `send` gives each its own ETag and Content-Length, and ranges count
+    // bytes of what is sent (RFC 9110 §14.1.2).
+    const file = encoding ? name + PRECOMPRESSED[encoding] : name;
+    res.sendFile(file, { root: widgetDir, dotfiles: 'deny', cacheControl: false, headers }, (err) => {
+      if (!err || res.headersSent) return;
+      if ((err as { status?: number }).status === 416) {
+        // `send` set the file's headers before it found the range outside the file: the JSON error has none of them.
+        const range = { 'Content-Range': String(res.getHeader('Content-Range')), 'Cache-Control': 'no-store' };
+        for (const header of ['Content-Encoding', 'Content-Type', 'ETag', 'Last-Modified']) res.removeHeader(header);
+        return next(new HttpError(416, 'range_not_satisfiable', `The range asked for is outside ${name}.`, range));
+      }
+      next(new HttpError(404, 'not_found', `No widget file named ${name}.`));
     });
   });
   return router;

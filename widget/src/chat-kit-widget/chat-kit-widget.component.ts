@@ -2,10 +2,10 @@ import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
 import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
 import type { GetAuthToken } from '../auth/types.js';
 import { readConfig, type WidgetConfig } from '../config/widget-config.js';
-import { isRetryable, isWidgetError, type WidgetErrorDetail } from '../errors.js';
-import { errorText, stringsFor, type WidgetStrings } from '../i18n/strings.js';
+import { isWidgetError, type WidgetErrorDetail } from '../errors.js';
+import { loaderFailureText, stringsFor, type WidgetStrings } from '../i18n/strings.js';
 import { loaderScriptUrl } from '../internal/loader-url.js';
-import { preloadChatKitScript } from '../internal/preload-chatkit-script.js';
+import { startChatKitScript } from '../internal/start-chatkit-script.js';
 import { VERSION } from '../internal/version.js';
 import type { ViewState, WidgetSession, WidgetView } from '../session/index.js';
 import { styles } from './chat-kit-widget.styles.js';
@@ -26,12 +26,22 @@ export interface ChatKitWidgetEventMap {
   'ckw-effect': CustomEvent<{ name: string; data?: Record<string, unknown> }>;
 }
 
+/** How close to the viewport an inline widget starts loading. */
+const NEAR_PX = 300;
+
 export type SendUserMessageParams = Parameters<OpenAIChatKit['sendUserMessage']>[0];
 
 function deferred(): { promise: Promise<void>; resolve(): void; settled: boolean } {
   const ready = { settled: false } as { promise: Promise<void>; resolve(): void; settled: boolean };
   ready.promise = new Promise<void>((resolve) => (ready.resolve = () => ((ready.settled = true), resolve())));
   return ready;
+}
+
+/** Whether the element is shown and within the observer's margin of the viewport. */
+function nearViewport(element: Element): boolean {
+  if (!element.getClientRects().length) return false;
+  const { top, bottom, left, right } = element.getBoundingClientRect();
+  return top < innerHeight + NEAR_PX && bottom > -NEAR_PX && left < innerWidth + NEAR_PX && right > -NEAR_PX;
 }
 
 /** The launcher's parts, present while display="launcher". */
@@ -181,6 +191,8 @@ export class ChatKitWidget extends ReactiveElement {
 
   #session: WidgetSession | undefined;
   #loading: Promise<WidgetSession | undefined> | undefined;
+  /** The sentence for a failure: the loader's few until the chunk, which knows them all, has loaded. */
+  #failureText = loaderFailureText;
   #observer: IntersectionObserver | undefined;
   #chatkit: OpenAIChatKit | null = null;
   #ready = deferred();
@@ -274,7 +286,7 @@ export class ChatKitWidget extends ReactiveElement {
     } catch (error) {
       this.#config = undefined;
       if (!isWidgetError(error) || this.view.failure?.message === error.message) return;
-      this.view = { loading: false, failure: { code: error.code, message: error.message, reason: error.reason, banner: false } };
+      this.view = { loading: false, failure: { code: error.code, message: error.message, reason: error.reason, banner: false, retry: false } };
       this.#emit('ckw-error', { code: error.code, message: error.message });
     }
   }
@@ -282,7 +294,8 @@ export class ChatKitWidget extends ReactiveElement {
   /** Draws the shadow DOM (rebuilt only when the display mode changes) and brings it up to date. */
   protected override update(changed: PropertyValues<this>): void {
     super.update(changed);
-    const strings = stringsFor(this.#config?.locale ?? this.locale ?? navigator.language);
+    const locale = this.#config?.locale ?? this.locale ?? navigator.language;
+    const strings = stringsFor(locale);
     const display = this.display === 'launcher' ? 'launcher' : 'inline';
     const redraw = display !== this.#drawnDisplay;
     if (redraw) this.#draw(display);
@@ -297,7 +310,7 @@ export class ChatKitWidget extends ReactiveElement {
       launcher.close.setAttribute('aria-label', strings.closeChat);
     }
     // Only when it changed: an alert redrawn for nothing would be read out again.
-    if (redraw || (changed as PropertyValues).has('view') || changed.has('locale')) this.#drawStatus(strings);
+    if (redraw || (changed as PropertyValues).has('view') || changed.has('locale')) this.#drawStatus(strings, locale);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -350,7 +363,7 @@ export class ChatKitWidget extends ReactiveElement {
     this.#accentRule.style.setProperty('--_accent-attr', accent ?? ''); // '' removes it
   }
 
-  #drawStatus(strings: WidgetStrings): void {
+  #drawStatus(strings: WidgetStrings, locale: string): void {
     const { failure } = this.view;
     const status = this.#status;
     status.hidden = !failure && !this.view.loading;
@@ -359,11 +372,11 @@ export class ChatKitWidget extends ReactiveElement {
     if (failure) status.setAttribute('part', 'error');
     else status.removeAttribute('part');
     if (!failure) return status.replaceChildren(strings.loading);
-    const message = h('p', {}, errorText(strings, failure.code));
+    const message = h('p', {}, this.#failureText(locale, failure.code));
     // The technical detail helps whoever set the page up; a sign-in request needs none.
     if (failure.code !== 'auth_required') message.append(h('small', {}, failure.message));
     status.replaceChildren(message);
-    if (!isRetryable(failure.code)) return;
+    if (!failure.retry) return;
     const button = h('button', { class: 'retry', type: 'button' }, strings.retry);
     button.addEventListener('click', this.#retry);
     status.append(button);
@@ -377,6 +390,9 @@ export class ChatKitWidget extends ReactiveElement {
       if (this.opened) this.#preload();
       return;
     }
+    // Already near the viewport (the usual inline widget): start now rather than after the observer's first
+    // report, which comes only once the page has painted.
+    if (nearViewport(this)) return this.#preload();
     this.#observer = new IntersectionObserver(
       (entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;
@@ -385,7 +401,7 @@ export class ChatKitWidget extends ReactiveElement {
       },
       // The page's own viewport, also inside a frame (CMS previews): with the implicit root, Firefox measures a
       // framed page against the top window and clips at the frame's edge without the margin.
-      { root: document, rootMargin: '300px' },
+      { root: document, rootMargin: `${NEAR_PX}px` },
     );
     this.#observer.observe(this);
   }
@@ -395,9 +411,10 @@ export class ChatKitWidget extends ReactiveElement {
   /** Loads the lazy code once and creates this element's session; `start` also starts it the first time. */
   #activate(start: boolean): Promise<WidgetSession | undefined> {
     if (!this.#config) return Promise.resolve(undefined);
-    if (!this.#loading) preloadChatKitScript(this.#config.scriptSrc, this.#config.nonce);
+    if (!this.#loading) startChatKitScript(this.#config.scriptSrc, this.#config.nonce);
     this.#loading ??= loadSessionModule().then(
       (module) => {
+        this.#failureText = module.failureText;
         if (!this.isConnected) return undefined;
         this.#session = module.createSession(this.#viewFor());
         if (start) void this.#session.start();
@@ -406,7 +423,7 @@ export class ChatKitWidget extends ReactiveElement {
       () => {
         this.#loading = undefined;
         const failure = { code: 'widget_unavailable', message: 'The chat code could not be downloaded.' } as const;
-        this.view = { loading: false, failure: { ...failure, banner: false } };
+        this.view = { loading: false, failure: { ...failure, banner: false, retry: true } };
         this.#emit('ckw-error', failure);
         return undefined;
       },

@@ -1,6 +1,7 @@
 /**
- * The widget's own words (launcher, panel, loading, errors). ChatKit translates its own UI from `locale`;
- * these follow the same locale: the exact tag, then its language, then English.
+ * The widget's own words that the loader shows (launcher, panel, loading, and the failures it reports itself).
+ * The sentences for failures only the lazy chunk can meet are in failure-strings.ts, in the chunk. ChatKit
+ * translates its own UI from `locale`; these follow the same locale: the exact tag, then its language, then English.
  */
 import type { WidgetErrorCode } from '../errors.js';
 import { pickLocale } from './pick-locale.js';
@@ -11,10 +12,11 @@ export interface WidgetStrings {
   chat: string;
   loading: string;
   retry: string;
-  signIn: string;
   /** For codes without their own sentence. */
   failed: string;
-  errors: Partial<Record<WidgetErrorCode, string>>;
+  /** `invalid_attribute` (a bad attribute); the chunk or ChatKit's script did not download (`*_unavailable`). */
+  invalid: string;
+  unavailable: string;
 }
 
 const catalog = {
@@ -24,20 +26,9 @@ const catalog = {
     chat: 'Chat',
     loading: 'Loading chat…',
     retry: 'Try again',
-    signIn: 'Please sign in to chat.',
     failed: 'The chat could not start.',
-    errors: {
-      invalid_attribute: 'The chat is not set up correctly.',
-      chatkit_unavailable: 'The chat could not load. Check your connection.',
-      widget_unavailable: 'The chat could not load. Check your connection.',
-      network_error: 'The chat server cannot be reached. Check your connection.',
-      timeout: 'The chat server took too long to answer.',
-      forbidden: 'This site is not allowed to use this chat.',
-      rate_limited: 'Too many requests. Please wait a moment.',
-      quota_exceeded: 'This chat has no room for more messages. Delete older conversations to continue.',
-      not_configured: 'The chat is not available right now.',
-      server_error: 'The chat server had a problem.',
-    },
+    invalid: 'The chat is not set up correctly.',
+    unavailable: 'The chat could not load. Check your connection.',
   },
   fr: {
     openChat: 'Ouvrir le chat',
@@ -45,26 +36,16 @@ const catalog = {
     chat: 'Chat',
     loading: 'Chargement du chat…',
     retry: 'Réessayer',
-    signIn: 'Connectez-vous pour discuter.',
     failed: 'Le chat n’a pas pu démarrer.',
-    errors: {
-      invalid_attribute: 'Le chat est mal configuré.',
-      chatkit_unavailable: 'Le chat n’a pas pu se charger. Vérifiez votre connexion.',
-      widget_unavailable: 'Le chat n’a pas pu se charger. Vérifiez votre connexion.',
-      network_error: 'Le serveur du chat est injoignable. Vérifiez votre connexion.',
-      timeout: 'Le serveur du chat a mis trop de temps à répondre.',
-      forbidden: 'Ce site n’est pas autorisé à utiliser ce chat.',
-      rate_limited: 'Trop de demandes. Patientez un instant.',
-      quota_exceeded: 'Ce chat n’a plus de place pour de nouveaux messages. Supprimez d’anciennes conversations pour continuer.',
-      not_configured: 'Le chat n’est pas disponible pour le moment.',
-      server_error: 'Le serveur du chat a rencontré un problème.',
-    },
+    invalid: 'Le chat est mal configuré.',
+    unavailable: 'Le chat n’a pas pu se charger. Vérifiez votre connexion.',
   },
 };
 
 export const stringsFor = (locale: string | null | undefined): WidgetStrings => pickLocale<WidgetStrings>(catalog, locale);
 
-/** The sentence shown for a failure. */
-export function errorText(strings: WidgetStrings, code: WidgetErrorCode): string {
-  return code === 'auth_required' ? strings.signIn : (strings.errors[code] ?? strings.failed);
+/** The sentence for a failure the loader knows (the chunk's `failureText` knows them all). */
+export function loaderFailureText(locale: string, code: WidgetErrorCode): string {
+  const strings = stringsFor(locale);
+  return code === 'invalid_attribute' ? strings.invalid : code === 'widget_unavailable' || code === 'chatkit_unavailable' ? strings.unavailable : strings.failed;
 }

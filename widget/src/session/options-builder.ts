@@ -1,6 +1,7 @@
 /**
  * Builds the full `ChatKitOptions` ChatKit gets on every `setOptions` (which replaces, never merges): the
- * attributes' values, the page's `options` property merged over them, and the auth strategy's `api`.
+ * attributes' values, what a custom backend's capabilities turn on in the composer, the page's `options`
+ * property merged over both, and the auth strategy's `api`.
  * Only keys ChatKit knows pass: an unknown key makes ChatKit's frame refuse to load.
  */
 import type { ChatKitOptions, ThemeOption } from '@openai/chatkit';
@@ -33,6 +34,8 @@ export interface OptionsInput {
   initialThread: string | null;
   /** Whether `prefers-color-scheme: dark` matches (for `theme="auto"`). */
   prefersDark: boolean;
+  /** Composer options from the custom backend's capabilities (attachments, dictation, models, tools). */
+  backendComposer?: ChatKitOptions['composer'];
 }
 
 type PlainObject = Record<string, unknown>;
@@ -71,12 +74,14 @@ function themeOf(config: WidgetConfig, prefersDark: boolean): ThemeOption {
   return config.accent ? { colorScheme, color: { accent: { primary: config.accent, level: 1 } } } : { colorScheme };
 }
 
-function apiOf(plan: ApiPlan, pageOptions: Partial<ChatKitOptions> | undefined): ChatKitOptions['api'] {
+function apiOf(plan: ApiPlan, pageOptions: Partial<ChatKitOptions> | undefined, uploads: boolean): ChatKitOptions['api'] {
   if (plan.kind === 'hosted') return { getClientSecret: plan.getClientSecret };
   const pageApi = pageOptions?.api as PlainObject | undefined;
   const api: ChatKitOptions['api'] = { url: plan.url, domainKey: plan.domainKey, fetch: plan.fetch };
-  // The one api setting a page may add: how attachments upload to its backend.
+  // The one api setting a page may add: how attachments upload to its backend. The token server takes two-phase
+  // uploads through the same authenticated fetch.
   if (pageApi && isPlainObject(pageApi.uploadStrategy)) api.uploadStrategy = pageApi.uploadStrategy as never;
+  else if (uploads) api.uploadStrategy = { type: 'two_phase' };
   return api;
 }
 
@@ -93,9 +98,10 @@ export function buildOptions(input: OptionsInput): ChatKitOptions {
     if (config.display !== 'launcher') fromAttributes.header = { title: { text: config.title } };
   }
   if (config.greeting) fromAttributes.startScreen = { greeting: config.greeting };
-  if (config.placeholder) fromAttributes.composer = { placeholder: config.placeholder };
+  const composer = { ...input.backendComposer, ...(config.placeholder && { placeholder: config.placeholder }) };
+  if (Object.keys(composer).length > 0) fromAttributes.composer = composer;
 
   const page = isPlainObject(input.pageOptions) ? knownKeysOnly(input.pageOptions) : {};
   if (typeof page.theme === 'string') page.theme = { colorScheme: page.theme };
-  return { ...merge(fromAttributes, page), api: apiOf(input.plan, input.pageOptions) } as ChatKitOptions;
+  return { ...merge(fromAttributes, page), api: apiOf(input.plan, input.pageOptions, Boolean(input.backendComposer?.attachments?.enabled)) } as ChatKitOptions;
 }

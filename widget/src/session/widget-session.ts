@@ -9,7 +9,8 @@ import { createAuth } from '../auth/create-auth.js';
 import type { ApiPlan, AuthContext, GetAuthToken } from '../auth/types.js';
 import { forgetVisitorToken } from '../auth/visitor-token.js';
 import type { WidgetConfig } from '../config/widget-config.js';
-import { errorDetail, isWidgetError, WidgetError, type WidgetErrorDetail } from '../errors.js';
+import { errorDetail, isRetryable, isWidgetError, WidgetError, type WidgetErrorDetail } from '../errors.js';
+import { backendComposer } from './capabilities.js';
 import { ensureChatKitScript } from './chatkit-script.js';
 import { buildOptions } from './options-builder.js';
 import { ReactMount, type ChatKitEventName } from './react-mount.js';
@@ -21,6 +22,8 @@ export interface ViewState {
   failure?: WidgetErrorDetail & {
     /** ChatKit is already on screen: a banner over it rather than a replacement. */
     banner: boolean;
+    /** A retry can fix it: the message has a Try again button. */
+    retry: boolean;
   };
 }
 
@@ -67,6 +70,8 @@ export function forgetStoredState(config: WidgetConfig): void {
 class Session implements WidgetSession {
   #mount: ReactMount | undefined;
   #plan: ApiPlan | undefined;
+  /** What the custom backend's capabilities turn on in the composer (nothing for hosted ChatKit). */
+  #backendComposer: ChatKitOptions['composer'];
   #threads: ThreadStore | undefined;
   #failed = false;
   #ready = false;
@@ -98,10 +103,13 @@ class Session implements WidgetSession {
     this.view.show({ loading: true });
     try {
       const config = this.view.config();
+      // A custom backend: read what the composer may offer while the script and credentials load (once per page).
+      if (config.authMode === 'custom-fetch') void backendComposer(config.apiUrl);
       const [, plan] = await Promise.all([
         ensureChatKitScript({ src: config.scriptSrc, nonce: config.nonce, timeoutMs: this.view.scriptTimeout() }),
         createAuth(this.#authContext(config, attempt)).prepare(),
       ]);
+      this.#backendComposer = plan.kind === 'custom' ? await backendComposer(plan.url) : undefined;
       if (attempt !== this.#attempt || this.#disposed) return;
       this.#adopt(plan);
     } catch (error) {
@@ -158,7 +166,7 @@ class Session implements WidgetSession {
   #fail(error: unknown): void {
     const failure = isWidgetError(error) ? error : new WidgetError('widget_unavailable', 'The chat failed unexpectedly.');
     this.#failed = true;
-    this.view.show({ loading: false, failure: { ...errorDetail(failure), banner: this.#ready && this.#chatkit !== null } });
+    this.view.show({ loading: false, failure: { ...errorDetail(failure), banner: this.#ready && this.#chatkit !== null, retry: isRetryable(failure.code) } });
     if (failure.code === 'auth_required') this.#emit('ckw-auth-required', { message: failure.message });
     else this.#emit('ckw-error', errorDetail(failure));
   }
@@ -202,6 +210,7 @@ class Session implements WidgetSession {
       pageOptions: this.view.pageOptions(),
       initialThread: this.#threads.read(),
       prefersDark: darkScheme().matches,
+      backendComposer: this.#backendComposer,
     });
     this.#mount ??= new ReactMount(this.view.container);
     this.#mount.render({ options, onEvent: this.#onEvent, onElement: this.#setChatKit }, this.#chatkitKey);

@@ -7,13 +7,14 @@
 import { createServer } from 'node:net';
 import type { TestRunnerPlugin } from '@web/test-runner-core';
 import type { Fault } from '../../../token-server/test-support/openai-mock.js';
+import { COMPOSER_ENV } from '../../../token-server/test-support/composer-env.js';
 import { startStack, type Stack } from '../../../token-server/test-support/stack.js';
 
 export const PUBLIC_KEY = 'pk_test';
 /** A key the servers know, for another site's origin only. */
 export const FOREIGN_KEY = 'pk_elsewhere';
 
-export type StackName = 'hosted' | 'custom' | 'tight' | 'quota';
+export type StackName = 'hosted' | 'custom' | 'tight' | 'quota' | 'composer';
 
 /** What a test page learns about its servers. */
 export interface TestEnv {
@@ -26,6 +27,8 @@ export interface TestEnv {
   tight: string;
   /** Custom-backend token server whose users may keep one thread each. */
   quota: string;
+  /** Custom-backend token server offering uploads, dictation, a model picker and a composer tool. */
+  composer: string;
   /** A loopback address where nothing listens. */
   unreachable: string;
   publicKey: string;
@@ -59,19 +62,21 @@ export function backendsPlugin(site: string): TestRunnerPlugin {
     async serverStart() {
       const keys = `${PUBLIC_KEY}=${site};${FOREIGN_KEY}=https://elsewhere.example`;
       const common = { ALLOWED_ORIGINS: site, PUBLIC_KEYS: keys, LOG_LEVEL: 'silent' };
-      const [hosted, custom, tight, quota] = await Promise.all([
+      const [hosted, custom, tight, quota, composer] = await Promise.all([
         startStack({ env: { ...common, CHATKIT_BACKEND: 'hosted' }, limits: ROOMY }),
         startStack({ env: common, limits: ROOMY }),
         startStack({ env: { ...common, CHATKIT_BACKEND: 'hosted' }, limits: { ...ROOMY, publicPerIpPerMinute: 1 } }),
         startStack({ env: { ...common, CHATKIT_QUOTA_THREADS: '1' }, limits: ROOMY }),
+        startStack({ env: { ...common, ...COMPOSER_ENV }, limits: ROOMY }),
       ]);
-      stacks.set('hosted', hosted).set('custom', custom).set('tight', tight).set('quota', quota);
+      stacks.set('hosted', hosted).set('custom', custom).set('tight', tight).set('quota', quota).set('composer', composer);
       env = {
         site,
         hosted: hosted.url,
         custom: custom.url,
         tight: tight.url,
         quota: quota.url,
+        composer: composer.url,
         unreachable: `http://127.0.0.1:${await unusedPort()}`,
         publicKey: PUBLIC_KEY,
         foreignKey: FOREIGN_KEY,

@@ -8,6 +8,7 @@ import OpenAI from 'openai';
 import { Agent, RunContext, RunState, Runner, tool, type AgentInputItem, type StreamedRunResult, type Tool } from '@openai/agents';
 import { codeInterpreterTool, fileSearchTool, OpenAIProvider, webSearchTool } from '@openai/agents-openai';
 import type { McpHub, McpToolContext, ToolReport } from '../mcp/mcp-tools.js';
+import type { TurnChoice } from '../composer-tools.js';
 import type { AgentConfig, ClientToolDefinition, HostedToolConfig, ModelSettings } from './agent-config.js';
 import { resolveAgent, type AgentContext, type AgentSource } from './agent-source.js';
 
@@ -84,13 +85,23 @@ export class AgentRuntime {
     return this.options.config.toolTimeoutMs;
   }
 
-  async prepare(context: AgentContext): Promise<PreparedAgent> {
+  /**
+   * The agent for one turn. `choice` is what the user picked in the composer (already checked): another model, or
+   * a tool the model must use for this message. A picked hosted tool is forced by name; a picked MCP server leaves
+   * only its tools on offer and requires a tool call (the SDK lets the model answer freely after that first call).
+   */
+  async prepare(context: AgentContext, choice: TurnChoice = {}): Promise<PreparedAgent> {
     const base = await resolveAgent(this.base, context);
-    const mcp = this.options.mcp ? await this.options.mcp.toolsFor(context.userId) : { tools: [], unavailable: [] };
+    const server = choice.tool?.kind === 'mcp' ? choice.tool.server : undefined;
+    const mcp = this.options.mcp ? await this.options.mcp.toolsFor(context.userId, server) : { tools: [], unavailable: [] };
     const clientTools = this.options.clientTools.map(clientTool);
+    const tools = server ? mcp.tools : [...base.tools, ...mcp.tools, ...this.options.config.hostedTools.map(hostedTool), ...clientTools];
+    const toolChoice = choice.tool?.kind === 'hosted' ? choice.tool.tool : server && mcp.tools.length > 0 ? 'required' : undefined;
     const agent = base.clone({
-      tools: [...base.tools, ...mcp.tools, ...this.options.config.hostedTools.map(hostedTool), ...clientTools],
-      ...(clientTools.length > 0 && { toolUseBehavior: { stopAtToolNames: [...this.clientToolNames] } }),
+      tools,
+      ...(choice.model && { model: choice.model }),
+      ...(toolChoice && { modelSettings: { ...base.modelSettings, toolChoice } }),
+      ...(clientTools.length > 0 && !server && { toolUseBehavior: { stopAtToolNames: [...this.clientToolNames] } }),
     });
     return { agent, unavailable: mcp.unavailable };
   }

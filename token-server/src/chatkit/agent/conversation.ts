@@ -4,6 +4,7 @@
  */
 import type { AgentInputItem } from '@openai/agents';
 import { attachmentContent, type AttachmentBytes, type ModelApi } from '../attachments/model-input.js';
+import { describeStructuredInput } from '../protocol/structured-input.js';
 import type { Attachment, ThreadItem, UserMessageItem, WorkflowItem } from '../protocol/types.js';
 
 const CONTEXT_PREFIX = '[Context for the assistant, not shown to the user]';
@@ -40,6 +41,8 @@ function toTurn(item: ThreadItem): ConversationTurn | undefined {
       };
     case 'sdk_hidden_context':
       return { kind: 'message', role: 'user', text: `${CONTEXT_PREFIX} ${item.content}` };
+    case 'structured_input':
+      return { kind: 'message', role: 'user', text: `${CONTEXT_PREFIX} ${describeStructuredInput(item)}` };
     case 'workflow':
       // Tool work of an earlier turn: what ran and how it ended, so a later turn can refer to it.
       return { kind: 'message', role: 'user', text: `${CONTEXT_PREFIX} Tools used in that answer: ${describeTasks(item)}` };

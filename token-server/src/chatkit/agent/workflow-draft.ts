@@ -42,7 +42,8 @@ export class WorkflowDraft {
 
   /** A task with no call behind it (a server that could not be reached before the model started). */
   note(title: string, reason: string): void {
-    this.add(newId('workflow'), { type: 'custom', title, icon: 'info', content: clip(reason), status_indicator: 'complete' });
+    // Its key only has to differ from every tool call id in this item.
+    this.add(`note:${this.tasks.length}`, { type: 'custom', title, icon: 'info', content: clip(reason), status_indicator: 'complete' });
   }
 
   get hasTasks(): boolean {

@@ -16,6 +16,18 @@ interface McpServerBase {
   requireApproval: string[] | true;
   /** Per tool call; defaults to the agent's tool timeout. */
   timeoutMs?: number;
+  /** Offered in ChatKit's composer tool menu; choosing it makes the model use this server's tools. */
+  composer?: McpComposerEntry;
+}
+
+/** The `"composer"` entry: how the server appears in ChatKit's composer tool menu (`composer.tools`). */
+export interface McpComposerEntry {
+  label: string;
+  /** A ChatKit icon name (e.g. `calendar`, `search`); `cube` when absent. */
+  icon?: string;
+  shortLabel?: string;
+  placeholderOverride?: string;
+  pinned: boolean;
 }
 
 export type McpServerConfig =
@@ -25,6 +37,16 @@ export type McpServerConfig =
 const name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'needs a "name" of letters, digits, _ or - (at most 64)');
 const stringMap = z.record(z.string(), z.string());
 const toolList = z.array(z.string().min(1)).max(256);
+
+const composer = z
+  .object({
+    label: z.string({ error: '"composer" needs a "label"' }).trim().min(1, '"composer" needs a "label"').max(60, '"composer.label" may be at most 60 characters'),
+    icon: z.string().regex(/^[a-z0-9-]{1,40}$/, '"composer.icon" must be a ChatKit icon name such as "calendar"').optional(),
+    short_label: z.string().trim().min(1).max(30).optional(),
+    placeholder_override: z.string().trim().min(1).max(200).optional(),
+    pinned: z.boolean().optional(),
+  })
+  .strict();
 
 const entry = z
   .object({
@@ -42,6 +64,7 @@ const entry = z
     allowed_tools: toolList.optional(),
     require_approval: z.union([toolList, z.enum(['always', 'never'])]).optional(),
     timeout_ms: z.number().int().min(100).max(600_000).optional(),
+    composer: composer.optional(),
   })
   .strict()
   .refine((s) => Boolean(s.url) !== Boolean(s.command), 'needs exactly one of "url" (Streamable HTTP) or "command" (stdio)')
@@ -90,6 +113,13 @@ export function parseMcpServers(raw: string, env: Record<string, string | undefi
       allowedTools: server.allowed_tools,
       requireApproval,
       timeoutMs: server.timeout_ms,
+      composer: server.composer && {
+        label: server.composer.label,
+        icon: server.composer.icon,
+        shortLabel: server.composer.short_label,
+        placeholderOverride: server.composer.placeholder_override,
+        pinned: server.composer.pinned ?? false,
+      },
     };
     if (server.url)
       return { ...base, transport: 'http', url: server.url, headers: expandAll(server.headers, env, `"${server.name}" header`), forwardUser: server.forward_user ?? false };

@@ -29,7 +29,8 @@ export interface McpToolSet {
 }
 
 export interface McpHub {
-  toolsFor(userId: string): Promise<McpToolSet>;
+  /** The tools of every server, or of the one named by `only` (a composer tool the user picked). */
+  toolsFor(userId: string, only?: string): Promise<McpToolSet>;
   status(): McpStatus[];
   /** Connects every server that can be reached without a user (stdio servers start here). */
   warmUp(): Promise<void>;
@@ -99,12 +100,13 @@ export function createMcpHub(configs: McpServerConfig[], options: McpHubOptions)
   };
 
   return {
-    async toolsFor(userId) {
+    async toolsFor(userId, only) {
       const tools: FunctionTool<McpToolContext>[] = [];
       const unavailable: string[] = [];
       const taken = new Set<string>();
+      const offered = connections.filter((connection) => only === undefined || connection.name === only);
       const listed = await Promise.all(
-        connections.map(async (connection) => {
+        offered.map(async (connection) => {
           try {
             return { connection, infos: await connection.tools(await tokenFor(connection, userId)) };
           } catch {

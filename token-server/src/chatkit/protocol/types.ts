@@ -117,13 +117,27 @@ export interface WidgetItem extends ItemBase {
   copy_text?: string;
 }
 
+/** One question of a `structured_input` item (chatkit-python 1.6 `StructuredInput`), with its answer once given. */
+export type StructuredInputQuestion = {
+  id: string;
+  question: string;
+  answer?: { values: string[]; skipped: boolean };
+} & ({ type: 'multiple_choice'; options: { value: string }[]; multiple: boolean } | { type: 'freeform'; description?: string });
+
+/** Questions the user answers in the composer (`threads.add_structured_input`). */
+export interface StructuredInputItem extends ItemBase {
+  type: 'structured_input';
+  status: 'pending' | 'answered' | 'skipped';
+  inputs: StructuredInputQuestion[];
+}
+
 /** Context for the model that is stored in the thread but never sent to the client. */
 export interface HiddenContextItem extends ItemBase {
   type: 'sdk_hidden_context';
   content: string;
 }
 
-export type ThreadItem = UserMessageItem | AssistantMessageItem | ClientToolCallItem | WorkflowItem | WidgetItem | HiddenContextItem;
+export type ThreadItem = UserMessageItem | AssistantMessageItem | ClientToolCallItem | WorkflowItem | WidgetItem | StructuredInputItem | HiddenContextItem;
 export type VisibleThreadItem = Exclude<ThreadItem, HiddenContextItem>;
 
 export type AssistantMessageUpdate =
@@ -135,15 +149,21 @@ export type WorkflowUpdate =
   | { type: 'workflow.task.added'; task_index: number; task: CustomTask }
   | { type: 'workflow.task.updated'; task_index: number; task: CustomTask };
 
+/** A widget changed in place (chatkit-python `WidgetRootUpdated`). */
+export type WidgetUpdate = { type: 'widget.root.updated'; widget: WidgetRoot };
+
 export type StreamEvent =
   | { type: 'thread.created'; thread: Thread }
   | { type: 'thread.updated'; thread: Thread }
   | { type: 'thread.item.added'; item: VisibleThreadItem }
-  | { type: 'thread.item.updated'; item_id: string; update: AssistantMessageUpdate | WorkflowUpdate }
+  | { type: 'thread.item.updated'; item_id: string; update: AssistantMessageUpdate | WorkflowUpdate | WidgetUpdate }
   | { type: 'thread.item.done'; item: VisibleThreadItem }
   | { type: 'thread.item.replaced'; item: VisibleThreadItem }
   | { type: 'thread.item.removed'; item_id: string }
   | { type: 'stream_options'; stream_options: { allow_cancel: boolean } }
+  | { type: 'progress_update'; icon?: string; text: string }
+  | { type: 'client_effect'; name: string; data: Record<string, unknown> }
+  | { type: 'notice'; level: 'info' | 'warning' | 'danger'; message: string; title?: string }
   | { type: 'error'; code: 'stream.error' | 'custom'; message?: string; allow_retry: boolean };
 
 export function isHidden(item: ThreadItem): item is HiddenContextItem {

@@ -14,6 +14,7 @@ import { approvalWidgetItem, decidedWidgetItem, type Decision } from '../actions
 import { AgentTurn } from '../agent/agent-turn.js';
 import { turnContext, type AgentRuntime, type TurnContext } from '../agent/agent-runtime.js';
 import { AgentStartError } from '../agent/agent-source.js';
+import type { ComposerChoices } from '../composer-tools.js';
 import { buildConversation, toAgentInput, turnAttachments } from '../agent/conversation.js';
 import { loadAttachmentBytes, type ModelApi } from '../attachments/model-input.js';
 import { newId, now } from '../ids.js';
@@ -35,6 +36,8 @@ export interface ReplyDeps {
   limits: ChatKitLimits;
   logger: Logger;
   metrics: Metrics;
+  /** What the model picker and composer tools may choose. */
+  choices: ComposerChoices;
   /** How attachments reach the model: the API's shapes, and their bytes by owner and id. Absent when attachments are off. */
   attachments?: { api: ModelApi; read: (userId: string, attachmentId: string) => Promise<Buffer> };
 }
@@ -45,6 +48,8 @@ export interface ReplyTurn {
   sink: EventSink;
   /** Aborted when the client disconnects (the stop button closes the request). */
   clientGone: AbortSignal;
+  /** The stream already began with `stream_options` (an action or structured input answered first). */
+  optionsSent?: boolean;
 }
 
 class DeadlineError extends Error {}
@@ -96,7 +101,7 @@ export class ReplyRunner {
   constructor(private readonly deps: ReplyDeps) {}
 
   async run(turn: ReplyTurn): Promise<void> {
-    turn.sink.send({ type: 'stream_options', stream_options: { allow_cancel: true } });
+    if (!turn.optionsSent) turn.sink.send({ type: 'stream_options', stream_options: { allow_cancel: true } });
     const items = await allItems(this.deps.store, turn.userId, turn.thread.id);
     await this.reply(turn, items);
     // Whatever the outcome (answered, failed, stopped), the thread is named after its first message.
@@ -105,7 +110,7 @@ export class ReplyRunner {
 
   /** Continues a paused run with the user's decision; the approval was taken from the store by the caller. */
   async resume(turn: ReplyTurn, approval: PendingApproval, decision: Decision): Promise<void> {
-    turn.sink.send({ type: 'stream_options', stream_options: { allow_cancel: true } });
+    if (!turn.optionsSent) turn.sink.send({ type: 'stream_options', stream_options: { allow_cancel: true } });
     const pending = await this.deps.store.getItem(turn.userId, turn.thread.id, approval.widgetItemId);
     if (pending?.type === 'widget') {
       const decided = decidedWidgetItem(pending, approval.requests, decision);
@@ -124,9 +129,16 @@ export class ReplyRunner {
     });
   }
 
-  private reply(turn: ReplyTurn, items: ThreadItem[]): Promise<void> {
+  private async reply(turn: ReplyTurn, items: ThreadItem[]): Promise<void> {
+    // The latest message's picks hold for the answers that follow it (tool results, approvals, a retry).
+    const latest = items.findLast((item) => item.type === 'user_message');
+    const picked = this.deps.choices.resolve(latest?.type === 'user_message' ? latest.inference_options : undefined);
+    if (!picked.ok) {
+      turn.sink.send({ type: 'error', code: 'custom', message: picked.message, allow_retry: false });
+      return;
+    }
     return this.stream(turn, async (agents, context, signal) => {
-      const { agent, unavailable } = await agents.prepare({ userId: turn.userId, threadId: turn.thread.id, signal });
+      const { agent, unavailable } = await agents.prepare({ userId: turn.userId, threadId: turn.thread.id, signal }, picked.choice);
       const turns = buildConversation(items, this.deps.limits.historyCharBudget);
       const { attachments } = this.deps;
       const files = attachments && {

@@ -20,8 +20,18 @@ import type { Metrics } from '../../metrics/metrics.js';
 import { createMemoryStores } from '../../stores/memory-store.js';
 import { startOpenAIMock, type OpenAIMock } from '../../../test-support/openai-mock.js';
 import { scriptedModel, type ModelScript, type ScriptedModel } from '../../../test-support/openai-mock-model.js';
+import { transcriptionRoutes } from '../../../test-support/openai-mock-audio.js';
 import { createServerKeys, jwksRoutes, JWKS_PATH, type ServerKeys } from '../../auth/server-keys.js';
-import { createChatKitBackend, type AgentConfig, type AgentSource, type ChatKitBackend, type ChatKitLimits, type ClientToolDefinition } from '../index.js';
+import {
+  createChatKitBackend,
+  type ActionHandler,
+  type AgentConfig,
+  type AgentSource,
+  type ChatKitBackend,
+  type ChatKitLimits,
+  type ClientToolDefinition,
+} from '../index.js';
+import type { ModelChoice } from '../../config.js';
 import type { StreamEvent } from '../protocol/types.js';
 
 export const API_KEY = 'sk-test-canary-0123456789';
@@ -59,6 +69,11 @@ export interface BackendOptions {
   signingKey?: Uint8Array;
   /** Turns attachments on, with these bounds, in this storage. */
   attachments?: { config: Partial<AttachmentConfig>; storage: AttachmentStorage };
+  /** The model picker's entries (the default model is `mock-model`). */
+  models?: ModelChoice[];
+  /** Turns dictation on with this transcription model. */
+  transcribeModel?: string;
+  actions?: ActionHandler[];
 }
 
 /** `iss` of the tokens the harness forwards to MCP servers (its stand-in for PUBLIC_URL). */
@@ -117,7 +132,7 @@ async function listen(app: express.Express): Promise<{ server: Server; url: stri
 
 export async function startBackend(options: BackendOptions = {}, shared?: { mock: OpenAIMock; model: ScriptedModel }): Promise<Harness> {
   const model = shared?.model ?? scriptedModel(options.defaultScript);
-  const mock = shared?.mock ?? (await startOpenAIMock(model.routes));
+  const mock = shared?.mock ?? (await startOpenAIMock([...model.routes, ...transcriptionRoutes()]));
   const secret = randomBytes(32);
   const lines: string[] = [];
   const api = options.api === undefined ? 'responses' : options.api;
@@ -153,6 +168,9 @@ export async function startBackend(options: BackendOptions = {}, shared?: { mock
       storage: options.attachments.storage,
       signingKey: options.signingKey ?? randomBytes(32),
     },
+    models: options.models,
+    transcribeModel: options.transcribeModel,
+    actions: options.actions,
   });
   const routes = express.Router().use(backend.router);
   if (backend.attachmentRouter) routes.use(backend.attachmentRouter);

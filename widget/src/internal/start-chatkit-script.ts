@@ -1,0 +1,15 @@
+/**
+ * Puts ChatKit's script into the page as soon as the lazy chunk is asked for, so the two download and ChatKit
+ * defines `<openai-chatkit>` while the chunk is still on its way (the direct React page loads it from `<head>`).
+ * The chunk (`session/chatkit-script.ts`) adopts this tag and owns the timeout; a tag that fails before the chunk
+ * arrives is removed here, so the chunk finds none and injects a fresh one, which reports the failure.
+ */
+export function startChatKitScript(src: string, nonce: string | undefined): void {
+  if (customElements.get('openai-chatkit') || Array.from(document.scripts).some((s) => s.src === src)) return;
+  const script = document.createElement('script');
+  script.src = src;
+  script.async = true;
+  if (nonce) script.nonce = nonce;
+  script.addEventListener('error', () => script.remove());
+  document.head.append(script);
+}
