@@ -13,6 +13,7 @@ import { agentSuite } from './suites/agent.js';
 import { backendSuite } from './suites/backend.js';
 import { instancesSuite } from './suites/instances.js';
 import { memorySuite } from './suites/memory.js';
+import { streamsSuite } from './suites/streams.js';
 import { tokenServerSuite } from './suites/token-server.js';
 import { uploadsSuite } from './suites/uploads.js';
 import { widgetSuite } from './suites/widget.js';
@@ -24,6 +25,7 @@ type Suite = (report: Report, flags: BenchFlags, resultsDir: string) => Promise<
 const suites: Record<SuiteName, Suite | undefined> = {
   token: tokenServerSuite,
   backend: backendSuite,
+  streams: streamsSuite,
   agent: agentSuite,
   widget: widgetSuite,
   memory: memorySuite,

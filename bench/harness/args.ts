@@ -1,8 +1,8 @@
 /** Command-line flags of `npm run bench`, each with a default that keeps the whole run under ten minutes on 2 cores. */
 
-export const SUITES = ['token', 'backend', 'agent', 'widget', 'memory', 'instances', 'uploads'] as const;
+export const SUITES = ['token', 'backend', 'streams', 'agent', 'widget', 'memory', 'instances', 'uploads'] as const;
 /** What a bare `npm run bench` runs: `instances` (PostgreSQL + Redis, about 40 s) would push the run past its ten minutes. */
-const DEFAULT_SUITES: SuiteName[] = ['token', 'backend', 'agent', 'widget', 'memory', 'uploads'];
+const DEFAULT_SUITES: SuiteName[] = ['token', 'backend', 'streams', 'agent', 'widget', 'memory', 'uploads'];
 export type SuiteName = (typeof SUITES)[number];
 
 export interface BenchFlags {

@@ -43,6 +43,15 @@ export function enablePinning(selfCpus: string): void {
   pinSelf(selfCpus);
 }
 
+/** Whether hosts are pinned to cores (for processes started outside `startHost`). */
+export const pinningEnabled = () => pinning;
+
+/** Adds a process started outside `startHost` (the Python peer) to those `killAllHosts()` stops. */
+export function adoptHost(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+}
+
 /** Moves every thread of this process (and children started later) to the given cores, e.g. `1` or `0-1`. */
 export function pinSelf(cpus: string): void {
   if (!pinning) return;

@@ -13,8 +13,8 @@ export const THREADS_CREATE = JSON.stringify({
   params: { input: { content: [{ type: 'input_text', text: 'Hi' }], attachments: [], inference_options: {} } },
 });
 
-/** The reply split the way a model streams it: a few characters per delta. */
-export const REPLY_DELTAS: string[] = REPLY_TEXT.match(/.{1,8}/gs) ?? [];
+/** The reply split the way a model streams it: 12 deltas of up to 16 characters (the "12-delta reply"). */
+export const REPLY_DELTAS: string[] = REPLY_TEXT.match(/.{1,16}/gs) ?? [];
 
 const created = '2026-01-01T00:00:00.000Z';
 

@@ -13,8 +13,8 @@ export function streamingAgent(maxSockets: number): Agent {
   return new Agent({ keepAlive: true, maxSockets });
 }
 
-/** POSTs `body` and reads the `text/event-stream` answer to its end. */
-export function timeStream(url: string, body: string, headers: Record<string, string>, agent: Agent): Promise<StreamTiming> {
+/** POSTs `body` and reads the `text/event-stream` answer to its end; `onFirstEvent` is called when the first bytes arrive. */
+export function timeStream(url: string, body: string, headers: Record<string, string>, agent: Agent, onFirstEvent?: () => void): Promise<StreamTiming> {
   const started = performance.now();
   return new Promise((resolve) => {
     let firstEventMs = Number.NaN;
@@ -32,7 +32,10 @@ export function timeStream(url: string, body: string, headers: Record<string, st
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         const now = performance.now() - started;
-        if (Number.isNaN(firstEventMs)) firstEventMs = now;
+        if (Number.isNaN(firstEventMs)) {
+          firstEventMs = now;
+          onFirstEvent?.();
+        }
         // Keep a little of the previous chunk so a marker split across chunks is still found.
         const text = tail + chunk;
         if (Number.isNaN(firstDeltaMs) && text.includes('content_part.text_delta')) firstDeltaMs = now;

@@ -15,8 +15,9 @@ import { AUDIENCE, ISSUER, type Identity } from './identity.js';
 export const SITE_ORIGIN = 'https://shop.example';
 export const PUBLIC_KEY = 'pk_bench';
 
-export function startMock(identity: Identity): Promise<Host> {
-  return startHost({ name: 'openai-mock', entry: 'bench/hosts/openai-mock.ts', cpu: 1, env: { BENCH_JWKS: identity.jwks } });
+/** `deltaDelayMs`: the model pauses this long before each chunk of its reply (a slow model). */
+export function startMock(identity: Identity, deltaDelayMs = 0): Promise<Host> {
+  return startHost({ name: 'openai-mock', entry: 'bench/hosts/openai-mock.ts', cpu: 1, env: { BENCH_JWKS: identity.jwks, BENCH_DELTA_DELAY_MS: String(deltaDelayMs) } });
 }
 
 /** Bare Express; its `/sdk-session` route calls the mock through the `openai` SDK. */

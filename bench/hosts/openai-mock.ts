@@ -1,6 +1,7 @@
 /**
  * The local OpenAI API for the bench, in its own process: the project's mock core with the hosted-session and
- * scripted-model route sets, plus the bench identity's JWKS. Zero latency unless the parent asks for some.
+ * scripted-model route sets, plus the bench identity's JWKS. Zero latency unless the parent asks for some, or
+ * `BENCH_DELTA_DELAY_MS` makes the model stream slowly (a pause before each chunk).
  */
 import { announceListening, type ParentMessage } from '../harness/ipc.js';
 import { REPLY_DELTAS } from '../harness/scripted-reply.js';
@@ -9,6 +10,7 @@ import { mockChatKitSessions } from '../../token-server/test-support/openai-mock
 import { scriptedModel } from '../../token-server/test-support/openai-mock-model.js';
 
 const jwks = process.env.BENCH_JWKS ?? '{"keys":[]}';
+const deltaDelayMs = Number(process.env.BENCH_DELTA_DELAY_MS ?? 0);
 
 /** The agent figures: when the `echo` tool is offered and not yet answered, call it once; then the usual reply. */
 function toolCallWhenOffered(body: any) {
@@ -19,7 +21,7 @@ function toolCallWhenOffered(body: any) {
 const sessions = mockChatKitSessions();
 const mock = await startOpenAIMock([
   ...sessions.routes,
-  ...scriptedModel({ deltas: REPLY_DELTAS }, toolCallWhenOffered).routes,
+  ...scriptedModel({ deltas: REPLY_DELTAS, delayMs: deltaDelayMs }, toolCallWhenOffered).routes,
   {
     method: 'GET',
     path: '/jwks.json',

@@ -1,7 +1,8 @@
 /**
  * Custom-backend figures: `threads.create` with the scripted streaming reply at 1, 50 and 200 concurrent streams
  * (time to the first event, to the first reply text, and to the end), beside bare Express writing the same events;
- * then server CPU per reply and RSS before and after many replies.
+ * then server CPU per reply and RSS before and after many replies, and reply throughput at 8 concurrent clients beside
+ * OpenAI's Python ChatKit server streaming the same reply.
  */
 import type { BenchFlags } from '../harness/args.js';
 import type { Report } from '../harness/report.js';
@@ -10,6 +11,7 @@ import { createIdentity, userTokens } from '../harness/identity.js';
 import { THREADS_CREATE } from '../harness/scripted-reply.js';
 import { streamingAgent, timeStream, type StreamTiming } from '../harness/sse-client.js';
 import { profileTokenServer } from '../harness/profiled-server.js';
+import { startChatKitPython } from '../harness/chatkit-python.js';
 import { startHello, startMock, startTokenServer } from '../harness/stack.js';
 import { MiB, percentile, runConcurrently } from '../harness/stats.js';
 
@@ -26,6 +28,9 @@ const VOLUME_TIME_LIMIT_MS = 120_000;
 /** CPU per reply beyond this multiple of bare Express gets a CPU profile. */
 const PROFILE_ABOVE = 5;
 const PROFILED_REPLIES = 1_000;
+const THROUGHPUT_CONCURRENCY = 8;
+const THROUGHPUT_REPLIES = 1_500;
+const THROUGHPUT_TIME_LIMIT_MS = 30_000;
 
 export interface StreamRun {
   timings: StreamTiming[];
@@ -96,6 +101,7 @@ export async function backendSuite(report: Report, flags: BenchFlags, resultsDir
       add('total', (t) => t.totalMs, 99);
     }
     const cpuRatio = await measureVolume(report, flags, backend, server, bare, hello);
+    await measureThroughput(report, backend, server);
     await server.stop();
     if (cpuRatio > PROFILE_ABOVE) {
       const profile = await profileTokenServer(mock, resultsDir, 'backend-threads-create', `token server streaming ${PROFILED_REPLIES} replies (${VOLUME_CONCURRENCY} concurrent)`, async (profiled, measuredFromHere) => {
@@ -145,4 +151,38 @@ async function measureVolume(report: Report, flags: BenchFlags, backend: Target,
     note: `heap ${(real.after.heapUsedBytes / MiB).toFixed(0)} MiB after; SQLite file in a temp DATA_DIR`,
   });
   return real.cpuMsPerReply / base.cpuMsPerReply;
+}
+
+/** Replies per second at 8 concurrent clients, beside chatkit-python's server (pinned to the same core) on the same reply. */
+async function measureThroughput(report: Report, backend: Target, server: Host): Promise<void> {
+  const timed = async (target: Target, cpuUs: () => Promise<number>) => {
+    await runStreams(target, THROUGHPUT_CONCURRENCY, 100, 10_000);
+    const cpuBefore = await cpuUs();
+    const started = performance.now();
+    const run = await runStreams(target, THROUGHPUT_CONCURRENCY, THROUGHPUT_REPLIES, THROUGHPUT_TIME_LIMIT_MS);
+    const seconds = (performance.now() - started) / 1000;
+    const cpuMs = ((await cpuUs()) - cpuBefore) / 1000 / Math.max(1, run.timings.length);
+    return { run, perSecond: run.timings.length / seconds, cpuMs };
+  };
+  const ours = await timed(backend, async () => (await server.probe()).cpuUs);
+  const name = `reply throughput, ${THROUGHPUT_CONCURRENCY} concurrent clients`;
+  const peer = await startChatKitPython(0);
+  if ('missing' in peer) {
+    report.add({ suite: 'backend', name, value: ours.perSecond, unit: 'replies/s', note: `chatkit-python: peer not available (${peer.missing}); ${failureNote(ours.run, THROUGHPUT_REPLIES)}` });
+    return;
+  }
+  try {
+    const theirs = await timed({ url: `${peer.url}/chatkit`, headers: () => ({}) }, async () => peer.cpuUs());
+    const peerNote = theirs.run.failures ? `; chatkit-python: ${failureNote(theirs.run, THROUGHPUT_REPLIES)}` : '';
+    report.add({
+      suite: 'backend',
+      name,
+      value: ours.perSecond,
+      unit: 'replies/s',
+      baseline: { name: 'chatkit-python ChatKitServer', value: theirs.perSecond },
+      note: `CPU per reply ${ours.cpuMs.toFixed(2)} ms vs ${theirs.cpuMs.toFixed(2)} ms; ours verifies a JWT and stores in SQLite, the peer has no auth and an in-memory store; ${failureNote(ours.run, THROUGHPUT_REPLIES)}${peerNote}`,
+    });
+  } finally {
+    peer.stop();
+  }
 }

@@ -1,0 +1,76 @@
+/**
+ * Many open streams: 2,000 concurrent replies held open by a slow model (the mock pauses before each chunk), a
+ * different user each. Resident memory per open stream (RSS with all of them open, less RSS after a warm-up) and the
+ * server's event-loop delay p99 while they stream.
+ */
+import type { BenchFlags } from '../harness/args.js';
+import { createIdentity, userTokens } from '../harness/identity.js';
+import type { Report } from '../harness/report.js';
+import { REPLY_DELTAS, THREADS_CREATE } from '../harness/scripted-reply.js';
+import { streamingAgent, timeStream, type StreamTiming } from '../harness/sse-client.js';
+import { startMock, startTokenServer } from '../harness/stack.js';
+import { runConcurrently } from '../harness/stats.js';
+
+const STREAMS = 2_000;
+/** The model's pause before each of the reply's chunks: the whole reply takes about 12 x this. */
+const DELTA_DELAY_MS = 2_500;
+const KiB = 1024;
+
+export async function streamsSuite(report: Report, _flags: BenchFlags): Promise<void> {
+  const identity = await createIdentity();
+  const tokens = await userTokens(identity, STREAMS);
+  const mock = await startMock(identity, DELTA_DELAY_MS);
+  const server = await startTokenServer(mock);
+  const url = `${server.url}/api/chatkit`;
+  const agent = streamingAgent(STREAMS);
+  try {
+    // Warm-up: the code paths run, the store is open; then the reading every open stream is measured against.
+    await runConcurrently(20, 20, Date.now() + 60_000, async (i) => void (await timeStream(url, THREADS_CREATE, { authorization: `Bearer ${tokens[i]}` }, agent)));
+    const idle = await server.probe();
+
+    let opened = 0;
+    let allOpen!: () => void;
+    const everyOneOpen = new Promise<void>((resolve) => (allOpen = resolve));
+    const started = performance.now();
+    const replies = Promise.all(
+      tokens.map((token) =>
+        timeStream(url, THREADS_CREATE, { authorization: `Bearer ${token}` }, agent, () => {
+          if (++opened === STREAMS) allOpen();
+        }),
+      ),
+    );
+    // Once every stream has its first event, the rest of the reply is the model's slow chunks.
+    const openedInTime = await Promise.race([everyOneOpen.then(() => true), replies.then(() => false)]);
+    const openMs = performance.now() - started;
+    const ramp = await server.probe();
+    await new Promise((resolve) => setTimeout(resolve, 2 * DELTA_DELAY_MS));
+    const held = await server.probe();
+    const timings: StreamTiming[] = await replies;
+    const failures = timings.filter((t) => t.failure);
+    const note = [
+      `${STREAMS - failures.length} of ${STREAMS} replies complete, ${REPLY_DELTAS.length} chunks ${DELTA_DELAY_MS} ms apart`,
+      openedInTime ? `all open after ${(openMs / 1000).toFixed(1)} s` : 'not all were open at once',
+      ...(failures.length ? [`first failure: ${failures[0]!.failure}`] : []),
+    ].join('; ');
+    report.add({
+      suite: 'streams',
+      name: `RSS per open stream, ${STREAMS} open`,
+      value: (held.rssBytes - idle.rssBytes) / STREAMS / KiB,
+      unit: 'KB',
+      baseline: { name: 'goal', value: 64 },
+      note: `RSS ${(idle.rssBytes / 2 ** 20).toFixed(0)} -> ${(held.rssBytes / 2 ** 20).toFixed(0)} MiB, heap ${(held.heapUsedBytes / 2 ** 20).toFixed(0)} MiB; ${note}`,
+    });
+    report.add({
+      suite: 'streams',
+      name: `event-loop delay p99, ${STREAMS} streams open`,
+      value: held.eventLoopP99Ms,
+      unit: 'ms',
+      baseline: { name: 'goal', value: 50 },
+      note: `over ${((2 * DELTA_DELAY_MS) / 1000).toFixed(0)} s with all open (max ${held.eventLoopMaxMs.toFixed(0)} ms); while opening them: p99 ${ramp.eventLoopP99Ms.toFixed(0)} ms`,
+    });
+  } finally {
+    agent.destroy();
+    await server.stop();
+    await mock.stop();
+  }
+}
