@@ -121,7 +121,13 @@ export interface ClusterOptions {
 }
 
 export async function startCluster({ size = 2, env = {} }: ClusterOptions = {}): Promise<Cluster> {
-  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  // A service that failed to start must not leave the other running: its process would keep the test file alive.
+  const [redisStart, postgresStart] = await Promise.allSettled([startRedis(), startPostgres()]);
+  if (redisStart.status === 'rejected' || postgresStart.status === 'rejected') {
+    await Promise.all([redisStart, postgresStart].map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+    throw redisStart.status === 'rejected' ? redisStart.reason : (postgresStart as PromiseRejectedResult).reason;
+  }
+  const [redis, postgres] = [redisStart.value, postgresStart.value];
   const model = scriptedModel();
   const sessions = mockChatKitSessions();
   const openai = await startOpenAIMock([...sessions.routes, ...model.routes]);
