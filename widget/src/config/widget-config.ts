@@ -7,17 +7,22 @@ import { WidgetError } from '../errors.js';
 export const CHATKIT_SCRIPT_URL = 'https://cdn.platform.openai.com/deployments/chatkit/chatkit.js';
 
 const AUTH_MODES = ['client-secret', 'custom-fetch', 'direct-token'] as const;
-const DISPLAYS = ['inline', 'launcher'] as const;
-const POSITIONS = ['bottom-right', 'bottom-left'] as const;
-const THEMES = ['light', 'dark', 'auto'] as const;
-const PERSISTS = ['local', 'session', 'none'] as const;
-const CREDENTIALS = ['include', 'same-origin', 'omit'] as const;
+/** The attributes that take one of a few words, each with its default first. */
+const CHOICES = {
+  credentials: ['same-origin', 'include', 'omit'],
+  display: ['inline', 'launcher'],
+  position: ['bottom-right', 'bottom-left'],
+  theme: ['light', 'dark', 'auto'],
+  persist: ['local', 'session', 'none'],
+} as const;
+/** The attributes taken as written (trimmed; blank counts as absent). */
+const TEXTS = ['publicKey', 'clientSecret', 'authToken', 'domainKey', 'accent', 'greeting', 'placeholder', 'nonce'] as const;
 
 export type AuthMode = (typeof AUTH_MODES)[number];
-export type Display = (typeof DISPLAYS)[number];
-export type Position = (typeof POSITIONS)[number];
-export type Theme = (typeof THEMES)[number];
-export type Persist = (typeof PERSISTS)[number];
+export type Display = (typeof CHOICES.display)[number];
+export type Position = (typeof CHOICES.position)[number];
+export type Theme = (typeof CHOICES.theme)[number];
+export type Persist = (typeof CHOICES.persist)[number];
 
 /** The attribute values as the element's properties hold them (absent attributes are undefined or null). */
 export interface WidgetAttributes {
@@ -80,26 +85,30 @@ export interface ConfigEnvironment {
 export const LOCAL_DOMAIN_KEY = 'local-dev';
 
 function text(value: string | null | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
+  return value?.trim() || undefined;
+}
+
+function invalid(attribute: string, problem: string): never {
+  throw new WidgetError('invalid_attribute', problem, undefined, attribute);
 }
 
 function oneOf<T extends string>(name: string, value: string | null | undefined, allowed: readonly T[], fallback: T): T {
   const given = text(value);
   if (given === undefined) return fallback;
   if ((allowed as readonly string[]).includes(given)) return given as T;
-  throw new WidgetError('invalid_attribute', `${name}="${given}" is not valid; use ${allowed.join(', ')}.`, undefined, name);
+  return invalid(name, `${name}="${given}" is not valid; use ${allowed.join(', ')}.`);
 }
 
-function httpUrl(name: string, value: string, base: string): string {
+/** An http(s) URL (relative to the page), without a trailing slash; `fallback` when the attribute is absent. */
+function httpUrl(name: string, value: string | null | undefined, fallback: string, base: string): string {
+  const given = text(value) ?? fallback;
   let url: URL;
   try {
-    url = new URL(value, base);
+    url = new URL(given, base);
   } catch {
-    throw new WidgetError('invalid_attribute', `${name} must be a URL; "${value}" is not one.`, undefined, name);
+    return invalid(name, `${name} must be a URL; "${given}" is not one.`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new WidgetError('invalid_attribute', `${name} must be an http(s) URL.`, undefined, name);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') invalid(name, `${name} must be an http(s) URL.`);
   return url.href.replace(/\/+$/, '');
 }
 
@@ -114,44 +123,20 @@ export function displayOf(attributes: WidgetAttributes): Display {
 }
 
 export function readConfig(attributes: WidgetAttributes, env: ConfigEnvironment): WidgetConfig {
-  const publicKey = text(attributes.publicKey);
-  const clientSecret = text(attributes.clientSecret);
-  const authMode = oneOf('auth-mode', attributes.authMode, AUTH_MODES, publicKey || clientSecret ? 'direct-token' : 'custom-fetch');
-  const defaultServer = env.loaderUrl ? new URL(env.loaderUrl).origin : new URL(env.pageUrl).origin;
-  const server = httpUrl('server', text(attributes.server) ?? defaultServer, env.pageUrl);
-  const apiUrl = httpUrl('api-url', text(attributes.apiUrl) ?? `${server}/api/chatkit`, env.pageUrl);
-  const accent = text(attributes.accent);
-  if (accent !== undefined && !CSS.supports('color', accent))
-    throw new WidgetError('invalid_attribute', `accent="${accent}" is not a CSS colour.`, undefined, 'accent');
+  const config = { title: text(attributes.headerTitle), locale: text(attributes.locale) ?? env.language } as WidgetConfig;
+  for (const key of TEXTS) config[key] = text(attributes[key]);
+  for (const [name, allowed] of Object.entries(CHOICES)) (config as unknown as Record<string, string>)[name] = oneOf(name, attributes[name as keyof typeof CHOICES], allowed, allowed[0]);
+  const { publicKey, clientSecret, accent } = config;
+  const authMode = (config.authMode = oneOf('auth-mode', attributes.authMode, AUTH_MODES, publicKey || clientSecret ? 'direct-token' : 'custom-fetch'));
+  config.server = httpUrl('server', attributes.server, new URL(env.loaderUrl ?? env.pageUrl).origin, env.pageUrl);
+  config.apiUrl = httpUrl('api-url', attributes.apiUrl, `${config.server}/api/chatkit`, env.pageUrl);
+  config.scriptSrc = httpUrl('script-src', attributes.scriptSrc, CHATKIT_SCRIPT_URL, env.pageUrl);
+  if (accent !== undefined && !CSS.supports('color', accent)) invalid('accent', `accent="${accent}" is not a CSS colour.`);
   if (authMode === 'direct-token' && !publicKey && !clientSecret)
-    throw new WidgetError('invalid_attribute', 'auth-mode="direct-token" needs a public-key or a client-secret attribute.', undefined, 'public-key');
-
-  let domainKey = text(attributes.domainKey);
-  if (!domainKey && authMode === 'custom-fetch') {
-    if (!isLocalHost(env.pageUrl))
-      throw new WidgetError('invalid_attribute', 'domain-key is required on this host (register the domain with OpenAI to get one).', undefined, 'domain-key');
-    domainKey = LOCAL_DOMAIN_KEY;
+    invalid('public-key', 'auth-mode="direct-token" needs a public-key or a client-secret attribute.');
+  if (!config.domainKey && authMode === 'custom-fetch') {
+    if (!isLocalHost(env.pageUrl)) invalid('domain-key', 'domain-key is required on this host (register the domain with OpenAI to get one).');
+    config.domainKey = LOCAL_DOMAIN_KEY;
   }
-
-  return {
-    authMode,
-    server,
-    publicKey,
-    clientSecret,
-    authToken: text(attributes.authToken),
-    credentials: oneOf('credentials', attributes.credentials, CREDENTIALS, 'same-origin'),
-    apiUrl,
-    domainKey,
-    display: oneOf('display', attributes.display, DISPLAYS, 'inline'),
-    position: oneOf('position', attributes.position, POSITIONS, 'bottom-right'),
-    theme: oneOf('theme', attributes.theme, THEMES, 'light'),
-    accent,
-    locale: text(attributes.locale) ?? env.language,
-    greeting: text(attributes.greeting),
-    placeholder: text(attributes.placeholder),
-    title: text(attributes.headerTitle),
-    persist: oneOf('persist', attributes.persist, PERSISTS, 'local'),
-    nonce: text(attributes.nonce),
-    scriptSrc: httpUrl('script-src', text(attributes.scriptSrc) ?? CHATKIT_SCRIPT_URL, env.pageUrl),
-  };
+  return config;
 }
