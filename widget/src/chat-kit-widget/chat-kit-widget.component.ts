@@ -2,7 +2,7 @@ import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
 import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
 import type { GetAuthToken } from '../auth/types.js';
 import { readConfig, type WidgetConfig } from '../config/widget-config.js';
-import { isWidgetError, type WidgetErrorDetail } from '../errors.js';
+import { isWidgetError, type WidgetErrorCode, type WidgetErrorDetail } from '../errors.js';
 import { loaderFailureText, stringsFor, type WidgetStrings } from '../i18n/strings.js';
 import { loaderScriptUrl } from '../internal/loader-url.js';
 import { startChatKitScript } from '../internal/start-chatkit-script.js';
@@ -191,8 +191,8 @@ export class ChatKitWidget extends ReactiveElement {
 
   #session: WidgetSession | undefined;
   #loading: Promise<WidgetSession | undefined> | undefined;
-  /** The sentence for a failure: the loader's few until the chunk, which knows them all, has loaded. */
-  #failureText = loaderFailureText;
+  /** The chunk's sentences for the failures only it meets, once it has loaded; `loaderFailureText` has the rest. */
+  #failureText: (locale: string, code: WidgetErrorCode) => string | undefined = () => undefined;
   #observer: IntersectionObserver | undefined;
   #chatkit: OpenAIChatKit | null = null;
   #ready = deferred();
@@ -372,7 +372,7 @@ export class ChatKitWidget extends ReactiveElement {
     if (failure) status.setAttribute('part', 'error');
     else status.removeAttribute('part');
     if (!failure) return status.replaceChildren(strings.loading);
-    const message = h('p', {}, this.#failureText(locale, failure.code));
+    const message = h('p', {}, this.#failureText(locale, failure.code) ?? loaderFailureText(locale, failure.code));
     // The technical detail helps whoever set the page up; a sign-in request needs none.
     if (failure.code !== 'auth_required') message.append(h('small', {}, failure.message));
     status.replaceChildren(message);

@@ -4,7 +4,6 @@
  */
 import type { WidgetErrorCode } from '../errors.js';
 import { pickLocale } from './pick-locale.js';
-import { loaderFailureText } from './strings.js';
 
 type FailureStrings = Partial<Record<WidgetErrorCode, string>>;
 
@@ -31,7 +30,7 @@ const catalog: Record<string, FailureStrings> & { en: FailureStrings } = {
   },
 };
 
-/** The sentence shown for any failure. */
-export function failureText(locale: string, code: WidgetErrorCode): string {
-  return pickLocale(catalog, locale)[code] ?? loaderFailureText(locale, code);
+/** The sentence for a failure the chunk meets; undefined for the loader's own (strings.ts `loaderFailureText`). */
+export function failureText(locale: string, code: WidgetErrorCode): string | undefined {
+  return pickLocale(catalog, locale)[code];
 }
