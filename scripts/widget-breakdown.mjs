@@ -1,8 +1,9 @@
 // Says where a built widget file's bytes come from, as source-map-explorer does: every byte of the minified file
 // is charged to the source module its source map names (rollup writes `<file>.map` beside each widget file).
 // Beside the minified bytes, each module's share of the gzipped file: its bytes gzipped on their own, scaled so the
-// shares add up to the whole file gzipped (gzip compresses across modules, so a module alone is only an estimate).
-import { readFileSync } from 'node:fs';
+// shares add up to the whole file gzipped as it is sent (the build's `.gz`, else zlib's level 9; gzip compresses
+// across modules, so a module alone is only an estimate).
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,7 +32,7 @@ export function byteBreakdown(file) {
     const source = chars.join('');
     return { module, bytes: Buffer.byteLength(source), gzipAlone: gzipSync(source, { level: 9 }).length };
   });
-  const whole = gzipSync(code, { level: 9 }).length;
+  const whole = existsSync(`${file}.gz`) ? statSync(`${file}.gz`).size : gzipSync(code, { level: 9 }).length;
   const sumAlone = alone.reduce((sum, row) => sum + row.gzipAlone, 0);
   return alone
     .map(({ module, bytes, gzipAlone }) => ({ module, bytes, gzip: Math.round((gzipAlone * whole) / sumAlone) }))
