@@ -172,10 +172,8 @@ export class ChatKitHandlers {
         if (!picked.ok) return errorStream(picked.message);
         return async (sink, clientGone) => {
           const thread: ThreadMetadata = { id: newId('thread'), created_at: now(), status: { type: 'active' }, metadata: {} };
-          await this.store.createThread(userId, thread);
-          sink.send({ type: 'thread.created', thread: toThreadResponse(thread) });
           const reply = await this.locked(thread.id, (claimedSink, stopped) =>
-            this.addMessageAndReply(userId, thread, request.params.input, files, baseUrl, claimedSink, stopped),
+            this.createThreadAndReply(userId, thread, request.params.input, files, baseUrl, claimedSink, stopped),
           );
           await reply(sink, clientGone);
         };
@@ -305,6 +303,31 @@ export class ChatKitHandlers {
     const item = await this.store.getItem(userId, threadId, itemId);
     if (!item) throw new HttpError(404, 'item_not_found', 'No such item in this thread.');
     return item.type === 'widget' ? item : 'not_a_widget';
+  }
+
+  /**
+   * A new thread's first turn, under the thread's claim. Without files the thread and its first message are stored
+   * in one transaction; files are attached to a thread that already exists, so then the thread is stored first.
+   */
+  private async createThreadAndReply(
+    userId: string,
+    thread: ThreadMetadata,
+    input: UserMessageInputParams,
+    files: AttachmentRecord[],
+    baseUrl: BaseUrl,
+    sink: EventSink,
+    clientGone: AbortSignal,
+  ) {
+    if (files.length > 0) {
+      await this.store.createThread(userId, thread);
+      sink.send({ type: 'thread.created', thread: toThreadResponse(thread) });
+      return this.addMessageAndReply(userId, thread, input, files, baseUrl, sink, clientGone);
+    }
+    const message = userMessage(thread.id, input, []);
+    await this.store.createThread(userId, thread, message);
+    sink.send({ type: 'thread.created', thread: toThreadResponse(thread) });
+    sink.send({ type: 'thread.item.done', item: message });
+    await this.runner.run({ userId, thread, sink, clientGone, history: [message] });
   }
 
   private async addMessageAndReply(

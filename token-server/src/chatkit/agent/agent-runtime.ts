@@ -54,6 +54,10 @@ export class AgentRuntime {
   private readonly runner: Runner;
   private readonly base: AgentSource;
   readonly clientToolNames: ReadonlySet<string>;
+  /** The hosted and client tools, fixed at start. */
+  private readonly fixedTools: Tool[];
+  /** The configured agent with the fixed tools, made once: without MCP servers or a pick, every turn gets this one. */
+  private plainAgent?: Agent<any, any>;
 
   constructor(private readonly options: AgentRuntimeOptions) {
     const { model } = options;
@@ -75,6 +79,7 @@ export class AgentRuntime {
         modelSettings: { store: false },
       });
     this.clientToolNames = new Set(options.clientTools.map((definition) => definition.name));
+    this.fixedTools = [...options.config.hostedTools.map(hostedTool), ...options.clientTools.map(clientTool)];
   }
 
   get maxToolCalls(): number {
@@ -92,18 +97,26 @@ export class AgentRuntime {
    */
   async prepare(context: AgentContext, choice: TurnChoice = {}): Promise<PreparedAgent> {
     const base = await resolveAgent(this.base, context);
+    // An agent from code may be another one each turn (a function gives it), so it is cloned every time.
+    if (!this.options.agent && !this.options.mcp && !choice.model && !choice.tool) {
+      this.plainAgent ??= this.withTools(base, [...base.tools, ...this.fixedTools], choice);
+      return { agent: this.plainAgent, unavailable: [] };
+    }
     const server = choice.tool?.kind === 'mcp' ? choice.tool.server : undefined;
     const mcp = this.options.mcp ? await this.options.mcp.toolsFor(context.userId, server) : { tools: [], unavailable: [] };
-    const clientTools = this.options.clientTools.map(clientTool);
-    const tools = server ? mcp.tools : [...base.tools, ...mcp.tools, ...this.options.config.hostedTools.map(hostedTool), ...clientTools];
-    const toolChoice = choice.tool?.kind === 'hosted' ? choice.tool.tool : server && mcp.tools.length > 0 ? 'required' : undefined;
-    const agent = base.clone({
+    const tools = server ? mcp.tools : [...base.tools, ...mcp.tools, ...this.fixedTools];
+    return { agent: this.withTools(base, tools, choice), unavailable: mcp.unavailable };
+  }
+
+  private withTools(base: Agent<any, any>, tools: Agent<any, any>['tools'], choice: TurnChoice): Agent<any, any> {
+    const server = choice.tool?.kind === 'mcp' ? choice.tool.server : undefined;
+    const toolChoice = choice.tool?.kind === 'hosted' ? choice.tool.tool : server && tools.length > 0 ? 'required' : undefined;
+    return base.clone({
       tools,
       ...(choice.model && { model: choice.model }),
       ...(toolChoice && { modelSettings: { ...base.modelSettings, toolChoice } }),
-      ...(clientTools.length > 0 && !server && { toolUseBehavior: { stopAtToolNames: [...this.clientToolNames] } }),
+      ...(this.clientToolNames.size > 0 && !server && { toolUseBehavior: { stopAtToolNames: [...this.clientToolNames] } }),
     });
-    return { agent, unavailable: mcp.unavailable };
   }
 
   /** Starts a streamed run; the model may make at most `maxToolCalls` rounds of tool calls (plus its answer). */

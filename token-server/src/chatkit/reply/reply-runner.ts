@@ -50,6 +50,8 @@ export interface ReplyTurn {
   clientGone: AbortSignal;
   /** The stream already began with `stream_options` (an action or structured input answered first). */
   optionsSent?: boolean;
+  /** The thread's items, when the caller has just stored all of them (a new thread's first message). */
+  history?: ThreadItem[];
 }
 
 class DeadlineError extends Error {}
@@ -58,11 +60,18 @@ class DeadlineError extends Error {}
 class Watchdog {
   expired = false;
   private timer?: NodeJS.Timeout;
+  private armedMs = 0;
 
   constructor(private readonly upstream: AbortController) {}
 
+  /** Called on every model event: the same wait again restarts the timer in place (no new timer per event). */
   arm(ms: number): void {
+    if (this.timer && ms === this.armedMs) {
+      this.timer.refresh();
+      return;
+    }
     clearTimeout(this.timer);
+    this.armedMs = ms;
     this.timer = setTimeout(() => {
       this.expired = true;
       this.upstream.abort();
@@ -102,7 +111,7 @@ export class ReplyRunner {
 
   async run(turn: ReplyTurn): Promise<void> {
     if (!turn.optionsSent) turn.sink.send({ type: 'stream_options', stream_options: { allow_cancel: true } });
-    const items = await allItems(this.deps.store, turn.userId, turn.thread.id);
+    const items = turn.history ?? (await allItems(this.deps.store, turn.userId, turn.thread.id));
     await this.reply(turn, items);
     // Whatever the outcome (answered, failed, stopped), the thread is named after its first message.
     await this.nameThread(turn, items);

@@ -216,8 +216,28 @@ export async function openPostgresThreadStore({
 
   return {
     kind: 'postgres',
-    async createThread(userId, thread) {
-      await query(touching('INSERT INTO chatkit_threads (id, user_id, data) VALUES ($1, $2, $3)', 4), [thread.id, userId, JSON.stringify(thread), clock.now()]);
+    async createThread(userId, thread, firstItem) {
+      // Created by a reply holding the new thread's claim: the fence starts at its token.
+      const fence = fenceFor(thread.id) ?? 0;
+      if (!firstItem) {
+        await query(touching('INSERT INTO chatkit_threads (id, user_id, data, reply_fence) VALUES ($1, $2, $3, $4)', 5), [
+          thread.id,
+          userId,
+          JSON.stringify(thread),
+          fence,
+          clock.now(),
+        ]);
+        return;
+      }
+      // One statement, so the thread and its first item are stored together (the item's foreign key is checked at its end).
+      const { data, bytes } = stored(firstItem);
+      await query(
+        `WITH created AS (INSERT INTO chatkit_threads (id, user_id, data, reply_fence) VALUES ($1, $2, $3, $4) RETURNING id, user_id),
+           changed AS (INSERT INTO chatkit_items (id, thread_id, user_id, data, bytes) SELECT $5, id, user_id, $6, $7 FROM created RETURNING user_id)
+         INSERT INTO chatkit_user_activity (user_id, active_at) SELECT DISTINCT user_id, $8::bigint FROM changed
+         ON CONFLICT (user_id) DO UPDATE SET active_at = excluded.active_at`,
+        [thread.id, userId, JSON.stringify(thread), fence, firstItem.id, data, bytes, clock.now()],
+      );
     },
     async getThread(userId, threadId) {
       const { rows } = await query('SELECT seq, data FROM chatkit_threads WHERE id = $1 AND user_id = $2', [threadId, userId]);

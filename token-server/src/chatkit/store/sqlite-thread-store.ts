@@ -69,24 +69,35 @@ const MIGRATIONS: string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** How stale a user's activity stamp may be before a write renews it. */
+const ACTIVITY_STEP_MS = 10_000;
+
 /** Runs `work` in one transaction: all of it is stored, or none. */
-function inTransaction(db: DatabaseSync, work: () => void): void {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    work();
-    db.exec('COMMIT');
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
+type InTransaction = (work: () => void) => void;
+
+/** Transactions on `db`, with their statements prepared once (`exec` would parse the SQL on every commit). */
+function transactions(db: DatabaseSync): InTransaction {
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  return (work) => {
+    begin.run();
+    try {
+      work();
+      commit.run();
+    } catch (error) {
+      rollback.run();
+      throw error;
+    }
+  };
 }
 
-function migrate(db: DatabaseSync): void {
+function migrate(db: DatabaseSync, inTransaction: InTransaction): void {
   const current = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
   if (current > MIGRATIONS.length)
     throw new Error(`The ChatKit database has schema version ${current}, newer than this server knows (${MIGRATIONS.length}).`);
   for (let version = current; version < MIGRATIONS.length; version++) {
-    inTransaction(db, () => {
+    inTransaction(() => {
       db.exec(MIGRATIONS[version]!);
       db.exec(`PRAGMA user_version = ${version + 1}`);
     });
@@ -119,12 +130,13 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
   // write several times cheaper (the bench measured 193 -> 29 µs per insert), and chat is not a ledger.
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
-  migrate(db);
+  const inTransaction = transactions(db);
+  migrate(db, inTransaction);
   const get = <T>(statement: StatementSync, ...params: (string | number)[]) => statement.get(...params) as T | undefined;
   const all = (statement: StatementSync, ...params: (string | number)[]) => statement.all(...params) as unknown as Row[];
 
   const q = {
-    insertThread: db.prepare('INSERT INTO threads (id, user_id, data) VALUES (?, ?, ?)'),
+    insertThread: db.prepare('INSERT INTO threads (id, user_id, data, reply_fence) VALUES (?, ?, ?, ?)'),
     getThread: db.prepare('SELECT seq, id, data FROM threads WHERE id = ? AND user_id = ?'),
     updateThread: db.prepare('UPDATE threads SET data = ? WHERE id = ? AND user_id = ?'),
     deleteThread: db.prepare('DELETE FROM threads WHERE id = ? AND user_id = ?'),
@@ -135,10 +147,17 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     getItem: db.prepare('SELECT seq, id, data FROM items WHERE id = ? AND thread_id = ? AND user_id = ?'),
     countItems: db.prepare('SELECT COUNT(*) AS n FROM items WHERE thread_id = ? AND user_id = ?'),
     itemUsage: db.prepare('SELECT COUNT(*) AS items, COALESCE(SUM(bytes), 0) AS bytes FROM items WHERE user_id = ?'),
+    // A stamp less than ACTIVITY_STEP_MS old is left as it is: a reply writes a user several times within seconds,
+    // and each stamp rewrites two pages. Retention, counted in days, allows for the step (`idleUsers`).
     touch: db.prepare(
-      'INSERT INTO user_activity (user_id, active_at) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET active_at = excluded.active_at',
+      `INSERT INTO user_activity (user_id, active_at) VALUES (?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET active_at = excluded.active_at WHERE active_at <= excluded.active_at - ${ACTIVITY_STEP_MS}`,
     ),
-    idleUsers: db.prepare('SELECT user_id FROM user_activity WHERE active_at < ? AND substr(user_id, 1, ?) = ? ORDER BY active_at LIMIT ?'),
+    // A user stamped before `idleSince - step` has written nothing since `idleSince`; one stamped within the step of
+    // it may have, and is left for a later pass.
+    idleUsers: db.prepare(
+      `SELECT user_id FROM user_activity WHERE active_at < ? - ${ACTIVITY_STEP_MS} AND substr(user_id, 1, ?) = ? ORDER BY active_at LIMIT ?`,
+    ),
     deleteUserThreads: db.prepare('DELETE FROM threads WHERE user_id = ?'),
     deleteActivity: db.prepare('DELETE FROM user_activity WHERE user_id = ?'),
     upsertFeedback: db.prepare(
@@ -170,15 +189,19 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     get: db.prepare('SELECT reply_fence FROM threads WHERE id = ?'),
     raise: db.prepare('UPDATE threads SET reply_fence = ? WHERE id = ?'),
   };
-  /** Runs a write to `threadId` in one transaction; a fenced one first raises the thread's fence, or is refused. */
+  /**
+   * Runs a write to `threadId` in one transaction; a fenced one first raises the thread's fence, or is refused. A
+   * reply's later writes find the fence at their own token already and leave the thread row alone.
+   */
   const write = <T>(threadId: string, work: () => T): T => {
     const token = fenceFor(threadId);
     let result: T;
-    inTransaction(db, () => {
+    inTransaction(() => {
       if (token !== undefined) {
         const fence = get<{ reply_fence: number }>(fences.get, threadId);
-        if (fence && Number(fence.reply_fence) > token) throw new StaleReplyError(threadId);
-        fences.raise.run(token, threadId);
+        const current = fence ? Number(fence.reply_fence) : token;
+        if (current > token) throw new StaleReplyError(threadId);
+        if (current < token) fences.raise.run(token, threadId);
       }
       result = work();
     });
@@ -205,9 +228,12 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
 
   return {
     kind: 'sqlite',
-    async createThread(userId, thread) {
-      inTransaction(db, () => {
-        q.insertThread.run(thread.id, userId, JSON.stringify(thread));
+    async createThread(userId, thread, firstItem) {
+      const first = firstItem && stored(firstItem);
+      inTransaction(() => {
+        // Created by a reply holding the new thread's claim: the fence starts at its token.
+        q.insertThread.run(thread.id, userId, JSON.stringify(thread), fenceFor(thread.id) ?? 0);
+        if (first) q.insertItem.run(firstItem.id, thread.id, userId, first.data, first.bytes);
         touch(userId);
       });
     },
@@ -224,7 +250,7 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     },
     async deleteThread(userId, threadId) {
       let deleted = false;
-      inTransaction(db, () => {
+      inTransaction(() => {
         deleted = Number(q.deleteThread.run(threadId, userId).changes) > 0;
         if (!deleted) return;
         attachments.deleteOfThread.run(userId, threadId);
@@ -305,7 +331,7 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     async attachToThread(userId, attachmentIds, threadId) {
       const refused = new Error('not attachable');
       try {
-        inTransaction(db, () => {
+        inTransaction(() => {
           for (const id of new Set(attachmentIds))
             if (Number(attachments.attach.run(threadId, id, userId, threadId).changes) === 0) throw refused;
         });
@@ -335,7 +361,7 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
       const deleted: string[] = [];
       for (const { user_id: userId } of candidates) {
         // Nothing can write between the read above and here: this loop never yields to the event loop.
-        inTransaction(db, () => {
+        inTransaction(() => {
           q.deleteUserThreads.run(userId); // items and feedback follow by ON DELETE CASCADE
           attachments.deleteOfUser.run(userId);
           q.deleteActivity.run(userId);

@@ -100,6 +100,22 @@ export function threadStoreContract(impl: ThreadStoreUnderTest): void {
     });
 
     describe('items', () => {
+      test('a thread created with its first item holds that item; a thread whose item cannot be stored is not created', async () => {
+        const owner = user();
+        const thread = newThread('Hello');
+        const first = message(thread.id, 'the opening message');
+        await store.createThread(owner, thread, first);
+        assert.deepEqual(await store.getThread(owner, thread.id), thread);
+        assert.deepEqual(await allItems(store, owner, thread.id), [first]);
+        assert.equal((await store.usage(owner)).items, 1);
+
+        // The item id is taken, so the item cannot be stored: the thread must not be left without it.
+        const other = newThread();
+        await assert.rejects(store.createThread(owner, other, { ...first, thread_id: other.id }));
+        assert.equal(await store.getThread(owner, other.id), undefined);
+        assert.equal(await store.countThreads(owner), 1);
+      });
+
       test('items are kept in order, paged both ways, and an item page always names its last item', async () => {
         const owner = user();
         const thread = newThread();
@@ -174,6 +190,15 @@ export function threadStoreContract(impl: ThreadStoreUnderTest): void {
         assert.equal(await store.countItems(owner, thread.id), 4);
       });
 
+      test('a thread created under a claim is fenced by it from the start', async () => {
+        const owner = user();
+        const thread = newThread();
+        await withReplyFence({ threadId: thread.id, token: 30 }, () => store.createThread(owner, thread, message(thread.id, 'hello')));
+        await withReplyFence({ threadId: thread.id, token: 29 }, () => assert.rejects(store.addItem(owner, message(thread.id, 'older claim')), StaleReplyError));
+        await withReplyFence({ threadId: thread.id, token: 30 }, () => store.addItem(owner, message(thread.id, 'same claim')));
+        assert.deepEqual(texts(await allItems(store, owner, thread.id)), ['hello', 'same claim']);
+      });
+
       test('of two claims writing at once, the older is refused as soon as the newer has written', async () => {
         const owner = user();
         const thread = newThread();
@@ -207,6 +232,19 @@ export function threadStoreContract(impl: ThreadStoreUnderTest): void {
         await store.saveItem(owner, grown);
         assert.equal((await store.usage(owner)).bytes, bytes - Buffer.byteLength(JSON.stringify(items[0])) + Buffer.byteLength(JSON.stringify(grown)));
         assert.deepEqual(await store.usage(user()), { threads: 0, items: 0, bytes: 0, attachmentBytes: 0 });
+      });
+
+      test('retention never deletes a user who wrote after the cutoff, however close their writes came', async () => {
+        const owner = `anon_${randomUUID()}`;
+        const thread = newThread();
+        await store.createThread(owner, thread);
+        clock.advance(2_000);
+        const cutoff = clock.now();
+        clock.advance(2_000);
+        await store.addItem(owner, message(thread.id, 'a few seconds later'));
+        clock.advance(10 * 86_400_000);
+        assert.deepEqual(await store.deleteIdleUsers(owner, cutoff, 10), []);
+        assert.deepEqual(await store.deleteIdleUsers(owner, clock.now(), 10), [owner], 'idle since the last write');
       });
 
       test('retention deletes, with everything they stored, only users of the prefix idle since the cutoff, at most `limit` a pass', async () => {

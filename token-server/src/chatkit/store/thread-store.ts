@@ -79,7 +79,11 @@ export function attachmentFromRow(row: AttachmentRow): AttachmentRecord {
 export interface ThreadStore {
   /** Which database this is, for /readyz. */
   kind: 'sqlite' | 'postgres';
-  createThread(userId: string, thread: ThreadMetadata): Promise<void>;
+  /**
+   * With `firstItem` (an item of this thread, e.g. the message that starts it), the thread and that item are stored
+   * in one transaction: both or neither.
+   */
+  createThread(userId: string, thread: ThreadMetadata, firstItem?: ThreadItem): Promise<void>;
   getThread(userId: string, threadId: string): Promise<ThreadMetadata | undefined>;
   /** Returns false when the thread is not this user's. */
   updateThread(userId: string, thread: ThreadMetadata): Promise<boolean>;
