@@ -31,6 +31,7 @@ import type { ComposerChoices } from './composer-tools.js';
 import type { ReplyRunner, ReplyTurn } from './reply/reply-runner.js';
 import type { Transcriber } from './transcription.js';
 import { checkMessageSize, checkQuota, checkToolOutputSize, fitPage } from './storage-limits.js';
+import { titleFromMessage } from './title.js';
 import { withReplyFence } from './store/reply-fence.js';
 import { UnknownCursorError, allItems, type AttachmentRecord, type PageQuery, type ThreadStore } from './store/thread-store.js';
 
@@ -306,8 +307,9 @@ export class ChatKitHandlers {
   }
 
   /**
-   * A new thread's first turn, under the thread's claim. Without files the thread and its first message are stored
-   * in one transaction; files are attached to a thread that already exists, so then the thread is stored first.
+   * A new thread's first turn, under the thread's claim. Without files the thread, named after its first message,
+   * and that message are stored in one transaction (the client still learns the title when the reply ends); files
+   * are attached to a thread that already exists, so then the thread is stored first and named at the end.
    */
   private async createThreadAndReply(
     userId: string,
@@ -324,10 +326,11 @@ export class ChatKitHandlers {
       return this.addMessageAndReply(userId, thread, input, files, baseUrl, sink, clientGone);
     }
     const message = userMessage(thread.id, input, []);
-    await this.store.createThread(userId, thread, message);
+    const title = titleFromMessage(message);
+    await this.store.createThread(userId, { ...thread, title }, message);
     sink.send({ type: 'thread.created', thread: toThreadResponse(thread) });
     sink.send({ type: 'thread.item.done', item: message });
-    await this.runner.run({ userId, thread, sink, clientGone, history: [message] });
+    await this.runner.run({ userId, thread, sink, clientGone, history: [message], namedOnCreation: title });
   }
 
   private async addMessageAndReply(

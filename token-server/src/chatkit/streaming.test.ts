@@ -80,6 +80,42 @@ describe('stopping an answer mid-stream', () => {
   });
 });
 
+describe('naming a new thread', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startBackend();
+  });
+  after(() => h.close());
+
+  test('a thread the user renames while its first answer streams keeps their title, and no thread.updated follows', async () => {
+    h.model.enqueue({ deltas: ['One', ' two', ' three'], delayMs: 150 });
+    const stream = await h.open('ivy', createThread('What is a lighthouse?'));
+    const seen: StreamEvent[] = [];
+    while (!seen.some((e) => e.type === 'thread.created')) seen.push((await stream.next())!);
+    const threadId = threadIdOf(seen);
+    const renamed = await h.call('ivy', { type: 'threads.update', params: { thread_id: threadId, title: 'Mine' } });
+    assert.equal(renamed.status, 200);
+    for (let event = await stream.next(); event; event = await stream.next()) seen.push(event);
+    assert.equal(seen.at(-1)!.type, 'thread.item.done');
+    assert.ok(!seen.some((e) => e.type === 'thread.updated'));
+    const thread = await h.call('ivy', { type: 'threads.get_by_id', params: { thread_id: threadId } });
+    assert.equal(thread.body.title, 'Mine');
+  });
+
+  test('a thread whose title the user clears while its first answer streams is named again when it ends', async () => {
+    h.model.enqueue({ deltas: ['One', ' two'], delayMs: 150 });
+    const stream = await h.open('ivy', createThread('Why is the sea salty?'));
+    const seen: StreamEvent[] = [];
+    while (!seen.some((e) => e.type === 'thread.created')) seen.push((await stream.next())!);
+    const threadId = threadIdOf(seen);
+    assert.equal((await h.call('ivy', { type: 'threads.update', params: { thread_id: threadId, title: ' ' } })).status, 200);
+    for (let event = await stream.next(); event; event = await stream.next()) seen.push(event);
+    const updated = seen.at(-1)!;
+    assert.ok(updated.type === 'thread.updated');
+    assert.equal(updated.thread.title, 'Why is the sea salty?');
+  });
+});
+
 describe('model failures', () => {
   let h: Harness;
   before(async () => {

@@ -52,6 +52,8 @@ export interface ReplyTurn {
   optionsSent?: boolean;
   /** The thread's items, when the caller has just stored all of them (a new thread's first message). */
   history?: ThreadItem[];
+  /** The title a new thread was stored with (saving a write); announced when the reply ends, like one given then. */
+  namedOnCreation?: string;
 }
 
 class DeadlineError extends Error {}
@@ -275,9 +277,11 @@ export class ReplyRunner {
     // Read again: the user may have renamed the thread while the answer streamed.
     const thread = await this.deps.store.getThread(turn.userId, turn.thread.id);
     const first = items.find((item) => item.type === 'user_message');
-    if (!thread || thread.title || !first) return;
-    thread.title = titleFromMessage(first);
-    await this.deps.store.updateThread(turn.userId, thread);
+    if (!thread || !first) return;
+    if (!thread.title) {
+      thread.title = titleFromMessage(first);
+      await this.deps.store.updateThread(turn.userId, thread);
+    } else if (thread.title !== turn.namedOnCreation) return;
     turn.sink.send({ type: 'thread.updated', thread: toThreadResponse(thread) });
   }
 }
