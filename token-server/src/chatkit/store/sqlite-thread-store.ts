@@ -146,7 +146,13 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     deleteItem: db.prepare('DELETE FROM items WHERE id = ? AND thread_id = ? AND user_id = ?'),
     getItem: db.prepare('SELECT seq, id, data FROM items WHERE id = ? AND thread_id = ? AND user_id = ?'),
     countItems: db.prepare('SELECT COUNT(*) AS n FROM items WHERE thread_id = ? AND user_id = ?'),
-    itemUsage: db.prepare('SELECT COUNT(*) AS items, COALESCE(SUM(bytes), 0) AS bytes FROM items WHERE user_id = ?'),
+    // One statement, so one read transaction (each takes a WAL read lock) for what every message checks first.
+    usage: db.prepare(
+      `SELECT (SELECT COUNT(*) FROM threads WHERE user_id = ?1) AS threads,
+              (SELECT COUNT(*) FROM items WHERE user_id = ?1) AS items,
+              (SELECT COALESCE(SUM(bytes), 0) FROM items WHERE user_id = ?1) AS bytes,
+              (SELECT COALESCE(SUM(size), 0) FROM attachments WHERE user_id = ?1) AS attachment_bytes`,
+    ),
     // A stamp less than ACTIVITY_STEP_MS old is left as it is: a reply writes a user several times within seconds,
     // and each stamp rewrites two pages. Retention, counted in days, allows for the step (`idleUsers`).
     touch: db.prepare(
@@ -183,7 +189,6 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
     deleteOfThread: db.prepare('DELETE FROM attachments WHERE user_id = ? AND thread_id = ?'),
     deleteOfUser: db.prepare('DELETE FROM attachments WHERE user_id = ?'),
     orphans: db.prepare('DELETE FROM attachments WHERE id IN (SELECT id FROM attachments WHERE thread_id IS NULL AND created_at < ? LIMIT ?) RETURNING id, user_id'),
-    bytes: db.prepare('SELECT COALESCE(SUM(size), 0) AS bytes FROM attachments WHERE user_id = ?'),
   };
   const fences = {
     get: db.prepare('SELECT reply_fence FROM threads WHERE id = ?'),
@@ -352,9 +357,8 @@ export function openSqliteThreadStore(path: string, { clock = systemClock }: { c
       return rows.map((row) => ({ userId: row.user_id, attachmentId: row.id }));
     },
     async usage(userId) {
-      const { items, bytes } = get<{ items: number; bytes: number }>(q.itemUsage, userId)!;
-      const files = Number(get<{ bytes: number }>(attachments.bytes, userId)!.bytes);
-      return { threads: Number(get<{ n: number }>(q.countThreads, userId)!.n), items: Number(items), bytes: Number(bytes), attachmentBytes: files };
+      const row = get<{ threads: number; items: number; bytes: number; attachment_bytes: number }>(q.usage, userId)!;
+      return { threads: Number(row.threads), items: Number(row.items), bytes: Number(row.bytes), attachmentBytes: Number(row.attachment_bytes) };
     },
     async deleteIdleUsers(userIdPrefix, idleSinceMs, limit) {
       const candidates = q.idleUsers.all(idleSinceMs, userIdPrefix.length, userIdPrefix, limit) as Array<{ user_id: string }>;
