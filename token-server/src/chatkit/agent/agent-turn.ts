@@ -95,14 +95,30 @@ export class AgentTurn {
     for (const server of servers) (await this.openWorkflow()).note(`${server} is unavailable`, `The ${server} service cannot be reached right now.`);
   }
 
-  async handle(event: RunStreamEvent): Promise<void> {
+  /**
+   * Handles one event of the run. Text while no workflow is open, and the events that show nothing, are handled at
+   * once (no promise: a reply is mostly deltas); what may store an item returns a promise to wait for.
+   */
+  handle(event: RunStreamEvent): Promise<void> | undefined {
     if (event.type === 'raw_model_stream_event') {
-      if (event.data.type === 'output_text_delta' && event.data.delta) await this.text(event.data.delta);
+      if (event.data.type === 'output_text_delta' && event.data.delta) {
+        if (this.workflow) return this.text(event.data.delta);
+        this.appendText(event.data.delta);
+        return undefined;
+      }
       // Hosted tools run inside the model's answer: shown from the raw stream, in the order they happen.
-      else if (event.data.type === 'model') await this.hostedCall((event.data as { event?: { type?: string; item?: HostedCallItem } }).event);
-      return;
+      if (event.data.type === 'model') {
+        const raw = (event.data as { event?: { type?: string; item?: HostedCallItem } }).event;
+        const label = raw?.item?.type ? HOSTED_TOOLS[raw.item.type] : undefined;
+        if (label && raw?.item?.id) return this.hostedCall(raw.type, raw.item as HostedCallItem & { id: string }, label);
+      }
+      return undefined;
     }
-    if (event.type !== 'run_item_stream_event') return;
+    if (event.type !== 'run_item_stream_event') return undefined;
+    return this.runItem(event);
+  }
+
+  private async runItem(event: Extract<RunStreamEvent, { type: 'run_item_stream_event' }>): Promise<void> {
     const raw = event.item.rawItem as RawCall & { output?: unknown };
     switch (event.name) {
       case 'tool_called':
@@ -146,18 +162,19 @@ export class AgentTurn {
 
   private async text(delta: string): Promise<void> {
     await this.closeWorkflow();
+    this.appendText(delta);
+  }
+
+  private appendText(delta: string): void {
     this.draft ??= new AssistantDraft(this.threadId, this.sink);
     this.draft.append(delta);
   }
 
-  private async hostedCall(event: { type?: string; item?: HostedCallItem } | undefined): Promise<void> {
-    const item = event?.item;
-    const label = item?.type ? HOSTED_TOOLS[item.type] : undefined;
-    if (!item?.id || !label) return;
-    if (event!.type === 'response.output_item.added') {
+  private async hostedCall(type: string | undefined, item: HostedCallItem & { id: string }, label: string): Promise<void> {
+    if (type === 'response.output_item.added') {
       this.names.set(item.id, label);
       (await this.openWorkflow()).start(item.id, label, item.action?.query ?? item.queries?.[0]);
-    } else if (event!.type === 'response.output_item.done') {
+    } else if (type === 'response.output_item.done') {
       (await this.openWorkflow()).succeeded(item.id, label, item.action?.query ?? item.queries?.[0]);
     }
   }

@@ -208,11 +208,17 @@ export class ReplyRunner {
         metrics,
       });
       await agentTurn.unavailable(started.unavailable);
+      let outputSeen = false;
       for await (const event of result) {
         const toolRunning = event.type === 'run_item_stream_event' && event.name === 'tool_called';
         watchdog.arm(toolRunning ? agents.toolTimeoutMs + limits.modelIdleTimeoutMs : limits.modelIdleTimeoutMs);
-        await agentTurn.handle(event);
-        if (agentTurn.producedOutput) timer.firstEvent();
+        // Most events are handled at once; awaiting nothing would still cost a turn of the microtask queue per event.
+        const handling = agentTurn.handle(event);
+        if (handling) await handling;
+        if (!outputSeen && agentTurn.producedOutput) {
+          outputSeen = true;
+          timer.firstEvent();
+        }
       }
       await result.completed;
       if (watchdog.expired) throw new DeadlineError();
