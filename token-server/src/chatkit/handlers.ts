@@ -46,6 +46,13 @@ const threadBusy = () => new HttpError(409, 'thread_busy', 'This thread is answe
 const notSupported = (code: string, what: string) => new HttpError(501, code, `${what} are not supported by this server.`);
 const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
 
+/** A user message as it arrived, checked: its input, the attachments it carries, and the request's base URL. */
+interface IncomingMessage {
+  input: UserMessageInputParams;
+  files: AttachmentRecord[];
+  baseUrl: BaseUrl;
+}
+
 /** What the backend offers beyond threads and replies. */
 export interface HandlerFeatures {
   choices: ComposerChoices;
@@ -174,7 +181,7 @@ export class ChatKitHandlers {
         return async (sink, clientGone) => {
           const thread: ThreadMetadata = { id: newId('thread'), created_at: now(), status: { type: 'active' }, metadata: {} };
           const reply = await this.locked(thread.id, (claimedSink, stopped) =>
-            this.createThreadAndReply(userId, thread, request.params.input, files, baseUrl, claimedSink, stopped),
+            this.createThreadAndReply(userId, thread, { input: request.params.input, files, baseUrl }, claimedSink, stopped),
           );
           await reply(sink, clientGone);
         };
@@ -188,7 +195,7 @@ export class ChatKitHandlers {
         if (!picked.ok) return errorStream(picked.message);
         await this.checkRoom(userId, thread.id);
         return this.locked(thread.id, (sink, clientGone) =>
-          this.addMessageAndReply(userId, thread, request.params.input, files, baseUrl, sink, clientGone),
+          this.addMessageAndReply(userId, thread, { input: request.params.input, files, baseUrl }, sink, clientGone),
         );
       }
       case 'threads.add_client_tool_output': {
@@ -311,21 +318,13 @@ export class ChatKitHandlers {
    * and that message are stored in one transaction (the client still learns the title when the reply ends); files
    * are attached to a thread that already exists, so then the thread is stored first and named at the end.
    */
-  private async createThreadAndReply(
-    userId: string,
-    thread: ThreadMetadata,
-    input: UserMessageInputParams,
-    files: AttachmentRecord[],
-    baseUrl: BaseUrl,
-    sink: EventSink,
-    clientGone: AbortSignal,
-  ) {
-    if (files.length > 0) {
+  private async createThreadAndReply(userId: string, thread: ThreadMetadata, incoming: IncomingMessage, sink: EventSink, clientGone: AbortSignal) {
+    if (incoming.files.length > 0) {
       await this.store.createThread(userId, thread);
       sink.send({ type: 'thread.created', thread: toThreadResponse(thread) });
-      return this.addMessageAndReply(userId, thread, input, files, baseUrl, sink, clientGone);
+      return this.addMessageAndReply(userId, thread, incoming, sink, clientGone);
     }
-    const message = userMessage(thread.id, input, []);
+    const message = userMessage(thread.id, incoming.input, []);
     const title = titleFromMessage(message);
     await this.store.createThread(userId, { ...thread, title }, message);
     sink.send({ type: 'thread.created', thread: toThreadResponse(thread) });
@@ -333,15 +332,7 @@ export class ChatKitHandlers {
     await this.runner.run({ userId, thread, sink, clientGone, history: [message], namedOnCreation: title });
   }
 
-  private async addMessageAndReply(
-    userId: string,
-    thread: ThreadMetadata,
-    input: UserMessageInputParams,
-    files: AttachmentRecord[],
-    baseUrl: BaseUrl,
-    sink: EventSink,
-    clientGone: AbortSignal,
-  ) {
+  private async addMessageAndReply(userId: string, thread: ThreadMetadata, { input, files, baseUrl }: IncomingMessage, sink: EventSink, clientGone: AbortSignal) {
     const attachments = files.length > 0 ? await this.attachmentService().attach(userId, files, thread.id, baseUrl()) : [];
     const message = userMessage(thread.id, input, attachments);
     await this.store.addItem(userId, message);

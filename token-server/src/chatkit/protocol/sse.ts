@@ -9,8 +9,8 @@ export interface EventSink {
 }
 
 /**
- * Events sent in one pass of the event loop (a model chunk often carries several deltas) go out as one write once
- * that pass is over (`process.nextTick`), in order: one chunk and one syscall instead of one per event.
+ * Events sent in one pass of the event loop (a model chunk often carries several deltas) go out in order as one
+ * chunk once that pass is over (`process.nextTick`): one write and one chunk header instead of one per event.
  */
 export function openEventStream(res: Response): EventSink & { end(): void } {
   res.status(200);

@@ -287,7 +287,7 @@ export class ReplyRunner {
     if (!thread.title) {
       thread.title = titleFromMessage(first);
       await this.deps.store.updateThread(turn.userId, thread);
-    } else if (thread.title !== turn.namedOnCreation) return;
+    } else if (thread.title !== turn.namedOnCreation) return; // named before, or renamed while the answer streamed
     turn.sink.send({ type: 'thread.updated', thread: toThreadResponse(thread) });
   }
 }
