@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import type {} from 'pino-http';
+import type {} from './logging.js';
 import { StoreUnavailableError } from '../stores/store.js';
 import { requestIdOf } from './request-id.js';
 
@@ -37,7 +37,7 @@ export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   if (err instanceof HttpError) return sendError(res, err);
   if (err instanceof StoreUnavailableError) {
-    req.log?.warn({ store: err.store }, 'store unavailable');
+    req.log?.warn({ req: { method: req.method }, store: err.store }, 'store unavailable');
     return sendError(res, storeUnavailable());
   }
   const e = err as { type?: string; status?: number; code?: string };
@@ -51,6 +51,6 @@ export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return sendError(res, new HttpError(400, 'invalid_json', 'The request body could not be decompressed as its Content-Encoding says.'));
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
     return sendError(res, new HttpError(e.status, 'bad_request', 'The request could not be read.'));
-  req.log?.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'unhandled error');
+  req.log?.error({ req: { method: req.method }, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'unhandled error');
   sendError(res, new HttpError(500, 'internal_error', 'Something went wrong on the server.'));
 };

@@ -33,8 +33,6 @@ export function requestId(): RequestHandler {
     const incoming = req.get(REQUEST_ID_HEADER);
     const id = incoming && SANE_ID.test(incoming) ? incoming : randomUUID();
     res.locals.requestId = id;
-    // pino-http uses an id already on the request instead of making its own.
-    (req as { id?: unknown }).id = id;
     res.setHeader(REQUEST_ID_HEADER, id);
     context.run(id, next);
   };

@@ -46,6 +46,29 @@ describe('the request log', () => {
   });
 });
 
+describe('a request log line', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestApp();
+  });
+  after(() => server.close());
+
+  test('holds the method, the route pattern, the status, the time taken and the request id, and nothing else', async () => {
+    const res = await fetch(`${server.url}/healthz?token=canary-in-the-query`, { headers: { 'x-request-id': 'log-fields-1', authorization: 'Bearer canary' } });
+    assert.equal(res.status, 200);
+    const line = server
+      .logs()
+      .split('\n')
+      .filter(Boolean)
+      .map((text) => JSON.parse(text))
+      .find((entry) => entry.request_id === 'log-fields-1');
+    assert.deepEqual(Object.keys(line).sort(), ['level', 'msg', 'req', 'request_id', 'res', 'responseTime', 'route', 'time']);
+    assert.deepEqual([line.msg, line.req, line.route, line.res], ['request completed', { method: 'GET' }, '/healthz', { statusCode: 200 }]);
+    assert.equal(typeof line.responseTime, 'number');
+    assert.ok(!server.logs().includes('canary'));
+  });
+});
+
 describe('the request log of a server with a feature off', () => {
   let server: TestServer;
   before(async () => {
