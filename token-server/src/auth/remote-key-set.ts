@@ -30,6 +30,8 @@ const MAX_JWKS_BYTES = 256 * 1024;
 export class RemoteKeySet {
   private keys: ReturnType<typeof createLocalJWKSet> | undefined;
   private fetchedAtMs = -Infinity;
+  /** Counts the sets fetched, so what was verified with an earlier one can be told apart. */
+  private fetchedSets = 0;
   private attemptedAtMs = -Infinity;
   private inflight: Promise<void> | undefined;
   private readonly timeoutMs: number;
@@ -58,6 +60,14 @@ export class RemoteKeySet {
       return this.keys(header, token);
     }
   };
+
+  /**
+   * Which key set verifies tokens now, for verifications remembered with it (`VerifiedTokens`); undefined while none
+   * is held or the set is past its maximum age, when the next token goes through `getKey`, which refetches it.
+   */
+  get version(): number | undefined {
+    return this.keys && this.options.clock.now() - this.fetchedAtMs <= this.maxAgeMs ? this.fetchedSets : undefined;
+  }
 
   /** For readiness: true when a key set is held (fetching one first if none is). */
   async ready(): Promise<boolean> {
@@ -93,6 +103,7 @@ export class RemoteKeySet {
       const jwks = JSON.parse(text) as JSONWebKeySet;
       if (!Array.isArray(jwks?.keys)) throw new Error('the answer has no "keys" array');
       this.keys = createLocalJWKSet(jwks);
+      this.fetchedSets++;
       this.fetchedAtMs = this.options.clock.now();
     } catch (err) {
       this.options.logger.warn(

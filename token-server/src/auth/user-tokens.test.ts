@@ -164,6 +164,60 @@ describe('the JWKS key set over time', () => {
   });
 });
 
+describe('a token presented again (verified tokens are remembered)', () => {
+  const clock = manualClock();
+  let stack: Stack;
+  const clockSeconds = () => Math.floor(clock.now() / 1000);
+  before(async () => {
+    stack = await startStack({ deps: { clock } });
+  });
+  after(() => stack.close());
+
+  test('is refused once past its exp and the clock tolerance', async () => {
+    const token = await stack.jwks.sign({ sub: 'user_again', exp: clockSeconds() + 60 });
+    for (let i = 0; i < 3; i++) assert.equal((await startWith(stack, `Bearer ${token}`)).status, 200);
+    clock.advance(89_000);
+    assert.equal((await startWith(stack, `Bearer ${token}`)).status, 200, 'within the 30 s tolerance');
+    clock.advance(2_000);
+    const res = await startWith(stack, `Bearer ${token}`);
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error.code, 'token_expired');
+  });
+
+  test('is refused before its nbf when the clock went back', async () => {
+    const token = await stack.jwks.sign({ sub: 'user_again', nbf: clockSeconds() + 20 });
+    for (let i = 0; i < 3; i++) assert.equal((await startWith(stack, `Bearer ${token}`)).status, 200, 'nbf within the tolerance');
+    clock.advance(-60_000);
+    const res = await startWith(stack, `Bearer ${token}`);
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error.code, 'token_not_yet_valid');
+    clock.advance(60_000);
+  });
+
+  test('is refused once a token with a new kid made the server refetch a set without its key', async () => {
+    const token = await stack.jwks.sign({ sub: 'user_again' }, { expiresIn: 3600 });
+    for (let i = 0; i < 3; i++) assert.equal((await startWith(stack, `Bearer ${token}`)).status, 200);
+    await stack.jwks.rotate('EdDSA');
+    clock.advance(31_000); // past the refetch cooldown, well within the set's maximum age
+    assert.equal((await startWith(stack, `Bearer ${await stack.jwks.sign({ sub: 'user_new_key' })}`)).status, 200);
+    const res = await startWith(stack, `Bearer ${token}`);
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error.code, 'invalid_token');
+  });
+
+  test('is checked against a refetched set once the set is past its maximum age', async () => {
+    const token = await stack.jwks.sign({ sub: 'user_again' }, { expiresIn: 3600 });
+    for (let i = 0; i < 3; i++) assert.equal((await startWith(stack, `Bearer ${token}`)).status, 200);
+    await stack.jwks.rotate('EdDSA');
+    const fetches = stack.jwks.fetchCount;
+    clock.advance(10 * 60_000 + 1_000);
+    const res = await startWith(stack, `Bearer ${token}`);
+    assert.equal(stack.jwks.fetchCount, fetches + 1, 'the stale set was refetched, not skipped');
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error.code, 'invalid_token');
+  });
+});
+
 describe('when the JWKS host has never answered', () => {
   test('then tokens get 503 auth_keys_unavailable (not 401 or 500) and /readyz is 503', async () => {
     const stack = await startStack();
