@@ -4,7 +4,7 @@
  * with its owner and session for the secret's lifetime, so a refresh can prove ownership and cancel the
  * session it replaces.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { HttpError } from '../http/errors.js';
 import type { SecretBindingStore } from '../stores/store.js';
 import type { SessionClient } from './session-client.js';
@@ -24,7 +24,7 @@ export interface HostedSessions {
 export const hostedNotConfigured = () =>
   new HttpError(503, 'hosted_not_configured', 'Hosted ChatKit sessions are off; set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID.');
 
-const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+const hashSecret = (secret: string) => hash('sha256', secret, 'hex');
 
 export function createHostedSessions(client: SessionClient, bindings: SecretBindingStore): HostedSessions {
   const start = async (userId: string): Promise<IssuedSecret> => {

@@ -11,9 +11,10 @@ export function requireAllowedOrigin(allowedOrigins: string[], publicUrl: string
   const allowed = new Set(allowedOrigins);
   return (req, _res, next) => {
     const origin = req.get('origin');
+    if (!origin || allowed.has(origin)) return next();
     // The server's own origin comes from the client's Host when PUBLIC_URL is unset; a malformed one matches nothing.
     const own = serverBaseUrl(req, publicUrl);
-    if (!origin || allowed.has(origin) || (own !== undefined && origin === new URL(own).origin)) return next();
+    if (own !== undefined && origin === new URL(own).origin) return next();
     next(new HttpError(403, 'origin_not_allowed', 'This page origin may not call this endpoint; add it to ALLOWED_ORIGINS.'));
   };
 }
