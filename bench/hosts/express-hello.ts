@@ -15,10 +15,17 @@ app.post('/hello', (_req, res) => {
   res.json({ hello: 'world' });
 });
 
-// Configured like the product's session client: short timeout, one retry.
+// The product's session client options (token-server/src/hosted/session-client.ts: short timeout, one retry) and the
+// same request it sends (the default CHATKIT_SESSION_TTL), so the mock does the same work for both; what the product
+// adds around the call (its own deadline signal, the Retry-After guard, the answer's shape check) is its own cost.
 const openai = new OpenAI({ apiKey: process.env.BENCH_OPENAI_API_KEY ?? 'unset', baseURL: process.env.BENCH_OPENAI_BASE_URL, timeout: 5_000, maxRetries: 1 });
+const SESSION_TTL_SECONDS = 600;
 app.post('/sdk-session', async (req, res) => {
-  const session = await openai.beta.chatkit.sessions.create({ user: 'bench', workflow: { id: 'wf_bench' } });
+  const session = await openai.beta.chatkit.sessions.create({
+    user: 'user_bench',
+    workflow: { id: 'wf_bench' },
+    expires_after: { anchor: 'created_at', seconds: SESSION_TTL_SECONDS },
+  });
   if (req.query.cancel) await openai.beta.chatkit.sessions.cancel(session.id);
   res.json({ client_secret: session.client_secret, expires_at: session.expires_at });
 });
