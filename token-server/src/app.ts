@@ -30,6 +30,7 @@ import { cors } from './http/cors.js';
 import { HttpError, jsonErrorHandler, sendError } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
 import { createLogger, requestLogger } from './http/logging.js';
+import { readOnlyRoutes } from './http/read-routes.js';
 import { requireAllowedOrigin } from './http/origin-check.js';
 import { clientAddress, rateLimit } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
@@ -178,25 +179,27 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   app.use(requestLogger(logger));
   app.use(countRequests(metrics));
   app.use(helmet());
-  if (config.metrics && !config.metrics.listen) app.use(metricsRoutes(metrics, config.metrics.token));
 
   app.use(
-    healthRoutes({
-      features: describeFeatures(config),
-      checks: {
-        store: () => stores.ping(),
-        chatkit_store: () => chatkitBackend.ready(),
-        ...(userTokens && { user_auth_keys: () => userTokens.ready() }),
-      },
-      // Reported, not required: chat works without a tool server, so one being down must not take the server out.
-      details: {
-        mcp_servers: () => chatkitBackend.mcpStatus(),
-        backends: () => ({ store: stores.kind, chatkit_store: chatkitBackend.storeKind }),
-      },
-    }),
+    readOnlyRoutes(
+      ...(config.metrics && !config.metrics.listen ? [metricsRoutes(metrics, config.metrics.token)] : []),
+      healthRoutes({
+        features: describeFeatures(config),
+        checks: {
+          store: () => stores.ping(),
+          chatkit_store: () => chatkitBackend.ready(),
+          ...(userTokens && { user_auth_keys: () => userTokens.ready() }),
+        },
+        // Reported, not required: chat works without a tool server, so one being down must not take the server out.
+        details: {
+          mcp_servers: () => chatkitBackend.mcpStatus(),
+          backends: () => ({ store: stores.kind, chatkit_store: chatkitBackend.storeKind }),
+        },
+      }),
+      jwksRoutes(serverKeys),
+      widgetFileRoutes(deps.widgetDir ?? DEFAULT_WIDGET_DIR),
+    ),
   );
-  app.use(jwksRoutes(serverKeys));
-  app.use(widgetFileRoutes(deps.widgetDir ?? DEFAULT_WIDGET_DIR));
 
   app.use('/api', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -220,7 +223,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   // The ChatKit custom backend (POST /api/chatkit, built in ./chatkit/): it authenticates with `authenticate`
   // (site users and visitors) before reading its body, and reads that body itself, so it comes before jsonBody.
   // Site users come from ALLOWED_ORIGINS, visitors from their key's origins; any other page reads a 403.
-  app.use(capabilitiesRoutes(chatkitBackend.capabilities));
+  app.use(readOnlyRoutes(capabilitiesRoutes(chatkitBackend.capabilities)));
   const chatOrigins = requireAllowedOrigin([...config.allowedOrigins, ...publicKeyOrigins], config.publicUrl);
   app.post(CHATKIT_PATH, chatOrigins);
   // The direct upload carries the same bearer, so the same pages may send it.
