@@ -5,6 +5,7 @@ import { readConfig, type WidgetConfig } from '../config/widget-config.js';
 import { isWidgetError, type WidgetErrorCode, type WidgetErrorDetail } from '../errors.js';
 import { loaderFailureText, stringsFor, type WidgetStrings } from '../i18n/strings.js';
 import { loaderScriptUrl } from '../internal/loader-url.js';
+import { startCapabilities } from '../internal/start-capabilities.js';
 import { startChatKitScript } from '../internal/start-chatkit-script.js';
 import { VERSION } from '../internal/version.js';
 import type { ViewState, WidgetSession, WidgetView } from '../session/index.js';
@@ -410,8 +411,13 @@ export class ChatKitWidget extends ReactiveElement {
 
   /** Loads the lazy code once and creates this element's session; `start` also starts it the first time. */
   #activate(start: boolean): Promise<WidgetSession | undefined> {
-    if (!this.#config) return Promise.resolve(undefined);
-    if (!this.#loading) startChatKitScript(this.#config.scriptSrc, this.#config.nonce);
+    const config = this.#config;
+    if (!config) return Promise.resolve(undefined);
+    // What the chunk will wait for, asked for with it: ChatKit's script and a custom backend's capabilities.
+    if (!this.#loading) {
+      startChatKitScript(config.scriptSrc, config.nonce);
+      if (config.authMode === 'custom-fetch') startCapabilities(config.apiUrl);
+    }
     this.#loading ??= loadSessionModule().then(
       (module) => {
         this.#failureText = module.failureText;
@@ -439,6 +445,7 @@ export class ChatKitWidget extends ReactiveElement {
       pageOptions: () => this.options,
       getAuthToken: () => this.getAuthToken,
       scriptTimeout: () => this.scriptTimeout,
+      capabilities: startCapabilities,
       show: (state) => {
         this.view = state;
       },

@@ -6,9 +6,9 @@
  */
 export function startChatKitScript(src: string, nonce: string | undefined): void {
   if (customElements.get('openai-chatkit') || Array.from(document.scripts).some((s) => s.src === src)) return;
+  // A script added by code runs as soon as it arrives, as `async` does.
   const script = document.createElement('script');
   script.src = src;
-  script.async = true;
   if (nonce) script.nonce = nonce;
   script.addEventListener('error', () => script.remove());
   document.head.append(script);

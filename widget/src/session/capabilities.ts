@@ -3,8 +3,10 @@
  * (this project's token server answers it) and turned into ChatKit's `composer` options: attachments (uploaded
  * two-phase), dictation, the model picker and composer tools. A backend that does not answer leaves the
  * composer as it is: the chat works without these, so the failure is logged once and never shown.
+ * The request itself is the loader's (`internal/start-capabilities.ts`, started with the chunk's download).
  */
 import type { ChatKitOptions, ToolOption } from '@openai/chatkit';
+import { capabilitiesUrl } from '../internal/start-capabilities.js';
 
 type Composer = NonNullable<ChatKitOptions['composer']>;
 
@@ -14,9 +16,6 @@ interface Capabilities {
   models?: { id: string; label: string; default?: boolean }[];
   tools?: { id: string; label: string; icon?: string; short_label?: string; placeholder_override?: string; pinned?: boolean }[];
 }
-
-/** What a slow backend may cost the first render before the chat shows without these options. */
-const TIMEOUT_MS = 3_000;
 
 /** File pickers filter by extension too (chatkit-js takes `showOpenFilePicker`'s accept map). */
 const EXTENSIONS: Record<string, string[]> = {
@@ -58,23 +57,28 @@ export function composerOptions(capabilities: Capabilities): Composer {
   return composer;
 }
 
+/** The loader's `startCapabilities`: the request for `<api url>/capabilities`, started once per page and URL. */
+export type CapabilitiesRequest = (apiUrl: string) => Promise<Response | Error>;
+
+/** By api URL without its trailing slashes, as the loader keeps its requests: each answer's body is read once. */
 const reads = new Map<string, Promise<Composer>>();
 
-async function read(apiUrl: string): Promise<Composer> {
-  const url = `${apiUrl.replace(/\/+$/, '')}/capabilities`;
+async function read(apiUrl: string, request: CapabilitiesRequest): Promise<Composer> {
   try {
-    const res = await fetch(url, { credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const res = await request(apiUrl);
+    if (res instanceof Error) throw res;
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     return composerOptions((await res.json()) as Capabilities);
   } catch (error) {
-    console.warn(`<chat-kit-widget>: ${url} did not say what the backend offers (${(error as Error)?.message ?? error}); the composer keeps its own options.`);
+    console.warn(`<chat-kit-widget>: ${capabilitiesUrl(apiUrl)} did not say what the backend offers (${(error as Error)?.message ?? error}); the composer keeps its own options.`);
     return {};
   }
 }
 
 /** The composer options a custom backend's capabilities turn on, read once per page and backend. */
-export function backendComposer(apiUrl: string): Promise<Composer> {
-  let found = reads.get(apiUrl);
-  if (!found) reads.set(apiUrl, (found = read(apiUrl)));
+export function backendComposer(apiUrl: string, request: CapabilitiesRequest): Promise<Composer> {
+  const base = apiUrl.replace(/\/+$/, '');
+  let found = reads.get(base);
+  if (!found) reads.set(base, (found = read(base, request)));
   return found;
 }

@@ -6,6 +6,7 @@
 import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
 import { ChatKit, useChatKit, type UseChatKitOptions } from '@openai/chatkit-react';
 import { useMemo } from 'react';
+import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 
 /** chatkit-react's handler names and the element events they stand for. */
@@ -49,8 +50,12 @@ export class ReactMount {
     this.#root = createRoot(container);
   }
 
+  /**
+   * Renders now rather than in a scheduler task (which the browser may let a frame go before): ChatKit gets its
+   * options in this same task. Never called from inside a React render or effect.
+   */
   render(props: ChatKitViewProps, key: number): void {
-    this.#root.render(<ChatKitView key={key} {...props} />);
+    flushSync(() => this.#root.render(<ChatKitView key={key} {...props} />));
   }
 
   unmount(): void {

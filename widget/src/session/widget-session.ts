@@ -10,7 +10,7 @@ import type { ApiPlan, AuthContext, GetAuthToken } from '../auth/types.js';
 import { forgetVisitorToken } from '../auth/visitor-token.js';
 import type { WidgetConfig } from '../config/widget-config.js';
 import { errorDetail, isRetryable, isWidgetError, WidgetError, type WidgetErrorDetail } from '../errors.js';
-import { backendComposer } from './capabilities.js';
+import { backendComposer, type CapabilitiesRequest } from './capabilities.js';
 import { ensureChatKitScript } from './chatkit-script.js';
 import { buildOptions } from './options-builder.js';
 import { ReactMount, type ChatKitEventName } from './react-mount.js';
@@ -37,6 +37,8 @@ export interface WidgetView {
   pageOptions(): Partial<ChatKitOptions> | undefined;
   getAuthToken(): GetAuthToken | undefined;
   scriptTimeout(): number;
+  /** The request for a custom backend's capabilities, which the element started with the chunk's download. */
+  readonly capabilities: CapabilitiesRequest;
   show(state: ViewState): void;
   setChatKit(element: OpenAIChatKit | null): void;
   /** ChatKit fired `chatkit.ready`: resolve the element's `ready`. */
@@ -104,12 +106,12 @@ class Session implements WidgetSession {
     try {
       const config = this.view.config();
       // A custom backend: read what the composer may offer while the script and credentials load (once per page).
-      if (config.authMode === 'custom-fetch') void backendComposer(config.apiUrl);
+      if (config.authMode === 'custom-fetch') void backendComposer(config.apiUrl, this.view.capabilities);
       const [, plan] = await Promise.all([
         ensureChatKitScript({ src: config.scriptSrc, nonce: config.nonce, timeoutMs: this.view.scriptTimeout() }),
         createAuth(this.#authContext(config, attempt)).prepare(),
       ]);
-      this.#backendComposer = plan.kind === 'custom' ? await backendComposer(plan.url) : undefined;
+      this.#backendComposer = plan.kind === 'custom' ? await backendComposer(plan.url, this.view.capabilities) : undefined;
       if (attempt !== this.#attempt || this.#disposed) return;
       this.#adopt(plan);
     } catch (error) {

@@ -15,6 +15,7 @@ const PREFIX = '/__prebundled/';
 const ENTRIES: Record<string, string> = {
   react: 'react',
   'react/jsx-runtime': 'jsx-runtime',
+  'react-dom': 'react-dom',
   'react-dom/client': 'react-dom-client',
   '@openai/chatkit-react': 'chatkit-react',
 };
