@@ -11,7 +11,7 @@ import { join, basename } from 'node:path';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import type { BenchFlags } from '../harness/args.js';
 import type { Report } from '../harness/report.js';
 import { summarizeProfile } from '../harness/profile.js';
@@ -65,20 +65,47 @@ async function bundleDirectReactPage(): Promise<Uint8Array> {
   return result.outputFiles[0]!.contents;
 }
 
+/** The CDP binding the ChatKit stand-in calls when `setOptions` first arrives. */
+const SET_OPTIONS_BINDING = '__benchSetOptions';
+
+/**
+ * Adds the binding and answers a wait for the page to call it. Playwright's `waitForFunction` would evaluate
+ * Playwright's own script in the page once the load event has fired: the direct page has set its options by then
+ * (its module script delays the load event), while a widget's lazily imported chunk does not delay it, so that
+ * script's compile and run (10-30 ms) would land between the chunk's arrival and `setOptions` on the widget pages only.
+ */
+async function setOptionsSignal(cdp: CDPSession): Promise<(timeoutMs: number) => Promise<void>> {
+  const called = new Promise<void>((resolve) => cdp.on('Runtime.bindingCalled', ({ name }) => name === SET_OPTIONS_BINDING && resolve()));
+  await cdp.send('Runtime.enable');
+  await cdp.send('Runtime.addBinding', { name: SET_OPTIONS_BINDING });
+  return async (timeoutMs) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`setOptions did not reach the ChatKit stand-in within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([called, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
 /** Loads a page in a fresh context (cold cache) and reads its marks once `setOptions` has arrived. */
 async function measurePage(browser: Browser, pages: PageServer, page: WidgetPage, profileTo?: string): Promise<PageMarks> {
   const context = await browser.newContext();
   try {
     const tab = await context.newPage();
-    const cdp = profileTo ? await context.newCDPSession(tab) : undefined;
-    if (cdp) {
+    const cdp = await context.newCDPSession(tab);
+    const setOptionsReached = await setOptionsSignal(cdp);
+    if (profileTo) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
-    await tab.goto(pages.url(page));
+    await tab.goto(pages.url(page), { waitUntil: 'commit' });
     if (page === 'launcher-closed') await openLauncher(tab);
-    await tab.waitForFunction(() => window.__bench.setOptions !== undefined, undefined, { timeout: 15_000 });
-    if (cdp && profileTo) {
+    await setOptionsReached(15_000);
+    if (profileTo) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(profileTo, JSON.stringify(profile));
     }
