@@ -289,7 +289,11 @@ export class ChatKitWidget extends ReactiveElement {
       if (!isWidgetError(error) || this.view.failure?.message === error.message) return;
       this.view = { loading: false, failure: { code: error.code, message: error.message, reason: error.reason, banner: false, retry: false } };
       this.#emit('ckw-error', { code: error.code, message: error.message });
+      return;
     }
+    // Not started yet (the first update, or the attributes just became valid): wait for the visitor. Before the
+    // drawing, so an open launcher's chunk is already on its way while its button and panel are built.
+    this.#arm();
   }
 
   /** Draws the shadow DOM (rebuilt only when the display mode changes) and brings it up to date. */
@@ -317,12 +321,10 @@ export class ChatKitWidget extends ReactiveElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('opened') && changed.get('opened') !== undefined) this.#openedChanged();
     const keys = [...changed.keys()].filter((key) => key !== 'view' && key !== 'opened');
-    if (!keys.length || !this.#config) return;
-    // After this update, not inside it: the session's answer updates the element again.
     const session = this.#session;
-    if (session) queueMicrotask(() => void session.changed(keys));
-    // Not started yet (the first update, or the attributes just became valid): wait for the visitor.
-    else this.#arm();
+    if (!keys.length || !this.#config || !session) return;
+    // After this update, not inside it: the session's answer updates the element again.
+    queueMicrotask(() => void session.changed(keys));
   }
 
   #draw(display: 'inline' | 'launcher'): void {

@@ -5,7 +5,7 @@
  * arrives is removed here, so the chunk finds none and injects a fresh one, which reports the failure.
  */
 export function startChatKitScript(src: string, nonce: string | undefined): void {
-  if (customElements.get('openai-chatkit') || Array.from(document.scripts).some((s) => s.src === src)) return;
+  if (customElements.get('openai-chatkit') || [...document.scripts].some((s) => s.src === src)) return;
   // A script added by code runs as soon as it arrives, as `async` does.
   const script = document.createElement('script');
   script.src = src;
