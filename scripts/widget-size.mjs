@@ -9,7 +9,7 @@ import { breakdownLines } from './widget-breakdown.mjs';
 
 const DIR = 'dist/widget';
 const LOADER = 'chat-kit-widget.js';
-const BUDGET = { loader: 7.6 * 1024, lazy: 71.5 * 1024 };
+const BUDGET = { loader: 7.7 * 1024, lazy: 71.5 * 1024 };
 
 let files;
 try {
