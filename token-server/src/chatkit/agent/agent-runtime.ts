@@ -11,6 +11,7 @@ import type { McpHub, McpToolContext, ToolReport } from '../mcp/mcp-tools.js';
 import type { TurnChoice } from '../composer-tools.js';
 import type { AgentConfig, ClientToolDefinition, HostedToolConfig, ModelSettings } from './agent-config.js';
 import { resolveAgent, type AgentContext, type AgentSource } from './agent-source.js';
+import { modelFetch } from './model-fetch.js';
 
 /** The context every tool of a turn sees (`runContext.context`). */
 export interface TurnContext extends McpToolContext {
@@ -63,7 +64,15 @@ export class AgentRuntime {
     const { model } = options;
     // Bounded wait for the first byte, at most one retry, and no SDK console logging (it can print raw chunks).
     // A local OpenAI-compatible provider may need no key, but the SDK refuses an empty one.
-    const client = new OpenAI({ apiKey: model.apiKey || 'no-key-needed', baseURL: model.baseURL, timeout: options.modelTimeoutMs, maxRetries: 1, logLevel: 'off' });
+    const client = new OpenAI({
+      apiKey: model.apiKey || 'no-key-needed',
+      baseURL: model.baseURL,
+      timeout: options.modelTimeoutMs,
+      maxRetries: 1,
+      logLevel: 'off',
+      // What each open reply holds while the model streams is mostly its transport: see model-fetch.ts.
+      fetch: modelFetch(),
+    });
     this.runner = new Runner({
       modelProvider: new OpenAIProvider({ openAIClient: client, useResponses: model.api === 'responses' }),
       tracingDisabled: true,
