@@ -142,7 +142,8 @@ export async function startOpenAIMock(routes: MockRoute[]): Promise<OpenAIMock> 
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A large backlog: a server with thousands of replies open connects to the model in bursts (the bench's streams).
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4_096 }, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   return {

@@ -5,6 +5,13 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * Connections the kernel may queue before they are accepted (capped by `net.core.somaxconn`). Node's 511 overflows
+ * when a burst of clients connects at once (the bench's 2,000 replies opening together): the kernel then drops or
+ * resets the overflow, and those clients see ECONNRESET instead of a slower answer.
+ */
+const LISTEN_BACKLOG = 4_096;
+
 export async function listen(handler: RequestListener, host: string, port: number): Promise<{ server: Server; url: string }> {
   const server = createServer(
     {
@@ -18,7 +25,7 @@ export async function listen(handler: RequestListener, host: string, port: numbe
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
