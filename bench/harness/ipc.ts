@@ -9,6 +9,8 @@ export interface ProbeSample {
   heapUsedBytes: number;
   /** Heap V8 has reserved (used or not); V8 seldom gives it back, so RSS follows the peak of this. */
   heapTotalBytes: number;
+  /** V8's young generation as reserved: it grows (up to a fixed cap) under a burst of allocation, apart from what stays live. */
+  newSpaceBytes: number;
   /** Memory outside the JS heap that V8 knows of (Buffers, ArrayBuffers); the rest of RSS is native (e.g. SQLite, malloc). */
   externalBytes: number;
   /** Cumulative user + system CPU time of the process. */

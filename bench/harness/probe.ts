@@ -4,6 +4,7 @@
  * exits on request (which lets `--cpu-prof` write its profile) and when the parent goes away.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { ProbeSample, ParentMessage } from './ipc.js';
 
 if (process.send) {
@@ -25,6 +26,7 @@ if (process.send) {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       heapTotalBytes: memory.heapTotal,
+      newSpaceBytes: getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0,
       externalBytes: memory.external,
       cpuUs: cpu.user + cpu.system,
       monotonicUs: Number(process.hrtime.bigint() / 1000n),

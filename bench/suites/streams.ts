@@ -15,18 +15,22 @@ const STREAMS = 2_000;
 /** The model's pause before each of the reply's chunks: the whole reply takes about 12 x this. */
 const DELTA_DELAY_MS = 2_500;
 const KiB = 1024;
+const MiB = 2 ** 20;
 
 export async function streamsSuite(report: Report, _flags: BenchFlags): Promise<void> {
   const identity = await createIdentity();
   const tokens = await userTokens(identity, STREAMS);
   const mock = await startMock(identity, DELTA_DELAY_MS);
-  const server = await startTokenServer(mock);
+  // --expose-gc only lets the bench ask for a full GC after the readings: what each open stream keeps reachable.
+  const server = await startTokenServer(mock, 'token-server', ['--expose-gc']);
   const url = `${server.url}/api/chatkit`;
   const agent = streamingAgent(STREAMS);
   try {
     // Warm-up: the code paths run, the store is open; then the reading every open stream is measured against.
     await runConcurrently(20, 20, Date.now() + 60_000, async (i) => void (await timeStream(url, THREADS_CREATE, { authorization: `Bearer ${tokens[i]}` }, agent)));
     const idle = await server.probe();
+    server.send({ type: 'gc' });
+    const idleRetained = await server.probe();
 
     // Every stream has either its first event or has failed before it: a stream that fails to open must not leave the
     // reading waiting until the others have ended (it would then measure an idle server).
@@ -55,6 +59,8 @@ export async function streamsSuite(report: Report, _flags: BenchFlags): Promise<
     const held = await server.probe();
     // A slow opening (a loaded machine) can let the first replies end before this reading: the note says so.
     const openAtReading = opened - endedAfterOpen;
+    server.send({ type: 'gc' });
+    const heldRetained = await server.probe();
     const timings: StreamTiming[] = await replies;
     const failures = timings.filter((t) => t.failure);
     const note = [
@@ -70,7 +76,14 @@ export async function streamsSuite(report: Report, _flags: BenchFlags): Promise<
       value: (held.rssBytes - idle.rssBytes) / openNow / KiB,
       unit: 'KB',
       baseline: { name: 'goal', value: 64 },
-      note: `RSS ${(idle.rssBytes / 2 ** 20).toFixed(0)} -> ${(held.rssBytes / 2 ** 20).toFixed(0)} MiB, heap ${(held.heapUsedBytes / 2 ** 20).toFixed(0)} MiB; ${note}`,
+      note: `RSS ${(idle.rssBytes / MiB).toFixed(0)} -> ${(held.rssBytes / MiB).toFixed(0)} MiB, heap ${(held.heapUsedBytes / MiB).toFixed(0)} MiB, of which V8's young generation grew ${(idle.newSpaceBytes / MiB).toFixed(0)} -> ${(held.newSpaceBytes / MiB).toFixed(0)} MiB; ${note}`,
+    });
+    report.add({
+      suite: 'streams',
+      name: `heap retained per open stream, ${STREAMS} open`,
+      value: (heldRetained.heapUsedBytes - idleRetained.heapUsedBytes) / openNow / KiB,
+      unit: 'KB',
+      note: `heap used after a full GC, ${(idleRetained.heapUsedBytes / MiB).toFixed(0)} -> ${(heldRetained.heapUsedBytes / MiB).toFixed(0)} MiB: what each open reply keeps reachable (RSS also holds garbage not yet collected and V8's reserve)`,
     });
     report.add({
       suite: 'streams',
