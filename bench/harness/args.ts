@@ -20,6 +20,11 @@ export interface BenchFlags {
   runs: number;
   /** Another build's `dist/widget` folder (an older commit's, say): the widget pages load it too, interleaved, and its medians are printed beside. */
   compare?: string;
+  /**
+   * Another checkout's root with its own `node_modules` and `dist/server` (an older commit's): the backend suite runs
+   * it beside this build, in alternating rounds, for CPU per reply and throughput before/after in one run.
+   */
+  compareServer?: string;
   /** Whole-run deadline, in ms: past it every child is stopped and the run fails. */
   deadlineMs: number;
   /** `deadlineMs` from when the flags were read, as a clock time (ms since epoch): suites fit their open-ended parts under it. */
@@ -61,12 +66,12 @@ function parseSuites(text: string): SuiteName[] {
 
 export const USAGE = `usage: npm run bench -- [--only=${SUITES.join(',')}] [--duration=4s] [--soak=60s]
                        [--secrets=100000] [--replies=10000] [--runs=7] [--deadline=570s]
-                       [--compare=<another build's dist/widget>]`;
+                       [--compare=<another build's dist/widget>] [--compare-server=<another checkout with dist/server>]`;
 
 export function parseFlags(argv: string[]): BenchFlags {
   const flags: Omit<BenchFlags, 'deadlineAt'> = { ...DEFAULTS };
   for (const arg of argv) {
-    const match = /^--([a-z]+)=(.*)$/.exec(arg);
+    const match = /^--([a-z-]+)=(.*)$/.exec(arg);
     if (!match) throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     const [, name, value] = match as unknown as [string, string, string];
     switch (name) {
@@ -77,6 +82,7 @@ export function parseFlags(argv: string[]): BenchFlags {
       case 'replies': flags.replies = parseCount(value, name); break;
       case 'runs': flags.runs = parseCount(value, name); break;
       case 'compare': flags.compare = value; break;
+      case 'compare-server': flags.compareServer = value; break;
       case 'deadline': flags.deadlineMs = parseDuration(value, name); break;
       default: throw new Error(`unknown flag --${name}\n${USAGE}`);
     }

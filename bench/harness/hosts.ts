@@ -3,9 +3,9 @@
  * preloaded, pinned to one core with `taskset` where it exists, and stops every one of them on the way out.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
 import type { HostMessage, ParentMessage, ProbeSample } from './ipc.js';
 
 const PROBE = fileURLToPath(new URL('./probe.ts', import.meta.url));
@@ -23,6 +23,11 @@ export interface HostOptions {
   nodeArgs?: string[];
   /** Send stdout to /dev/null (request logs): the process still formats and writes them, nobody reads them. */
   discardStdout?: boolean;
+  /**
+   * Another checkout's root (with its own `node_modules` and a built `dist/server`): the host imports that build's
+   * `chat-kit-widget/server` instead of this one's, for a before/after in one run (`--compare-server`).
+   */
+  serverRoot?: string;
 }
 
 export interface Host {
@@ -62,14 +67,19 @@ export function pinSelf(cpus: string): void {
  * Compiles a host (and the probe) to plain JavaScript, so every measured process runs on bare `node` as production
  * does, with no TypeScript loader. npm packages, the production server build among them, stay external.
  */
-async function compile(entry: string): Promise<string> {
-  const outfile = `${COMPILED_DIR}${basename(entry).replace(/\.ts$/, '.mjs')}`;
-  await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node22.12', packages: 'external', logLevel: 'warning' });
+async function compile(entry: string, serverRoot?: string): Promise<string> {
+  const outfile = `${COMPILED_DIR}${basename(entry).replace(/\.ts$/, serverRoot ? '-compared.mjs' : '.mjs')}`;
+  // Kept external (not bundled), so that build resolves its own packages from its own node_modules.
+  const otherServer: Plugin = {
+    name: 'compared-server',
+    setup: (b) => b.onResolve({ filter: /^chat-kit-widget\/server$/ }, () => ({ path: pathToFileURL(resolve(serverRoot!, 'dist/server/index.js')).href, external: true })),
+  };
+  await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node22.12', packages: 'external', logLevel: 'warning', plugins: serverRoot ? [otherServer] : [] });
   return outfile;
 }
 
 export async function startHost(options: HostOptions): Promise<Host> {
-  const [probe, entry] = await Promise.all([compile(PROBE), compile(options.entry)]);
+  const [probe, entry] = await Promise.all([compile(PROBE), compile(options.entry, options.serverRoot)]);
   const nodeArgs = ['--import', probe, ...(options.nodeArgs ?? []), entry];
   const [command, args] =
     pinning && options.cpu !== undefined

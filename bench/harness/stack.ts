@@ -39,8 +39,11 @@ export function removeDataDirs(): void {
   dataDirs.clear();
 }
 
-/** `extraEnv` is added to (and overrides) the environment below; `cpu` is the core to pin it to. */
-export async function startTokenServer(mock: Host, name = 'token-server', nodeArgs: string[] = [], extraEnv: Record<string, string> = {}, cpu = 0): Promise<TokenServer> {
+/**
+ * `extraEnv` is added to (and overrides) the environment below; `cpu` is the core to pin it to; `serverRoot` runs
+ * another checkout's build (`HostOptions.serverRoot`).
+ */
+export async function startTokenServer(mock: Host, name = 'token-server', nodeArgs: string[] = [], extraEnv: Record<string, string> = {}, cpu = 0, serverRoot?: string): Promise<TokenServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ckw-bench-'));
   dataDirs.add(dataDir);
   const env: Record<string, string> = {
@@ -60,7 +63,7 @@ export async function startTokenServer(mock: Host, name = 'token-server', nodeAr
     LOG_LEVEL: 'info',
     ...extraEnv,
   };
-  const host = await startHost({ name, entry: 'bench/hosts/token-server.ts', cpu, env, nodeArgs, discardStdout: true });
+  const host = await startHost({ name, entry: 'bench/hosts/token-server.ts', cpu, env, nodeArgs, discardStdout: true, serverRoot });
   return {
     ...host,
     stop: async () => {

@@ -4,6 +4,8 @@
  * then server CPU per reply and RSS before and after many replies, and reply throughput at 8 concurrent clients beside
  * OpenAI's Python ChatKit server streaming the same reply.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BenchFlags } from '../harness/args.js';
 import type { Report } from '../harness/report.js';
 import type { Host } from '../harness/hosts.js';
@@ -13,10 +15,13 @@ import { streamingAgent, timeStream, type StreamTiming } from '../harness/sse-cl
 import { profileTokenServer } from '../harness/profiled-server.js';
 import { startChatKitPython } from '../harness/chatkit-python.js';
 import { startHello, startMock, startTokenServer } from '../harness/stack.js';
-import { MiB, percentile, runConcurrently } from '../harness/stats.js';
+import { median, MiB, percentile, runConcurrently } from '../harness/stats.js';
 
-/** Replies are spread over this many users, so per-user reply limits (a product feature) never trigger. */
-const USERS = 2_000;
+/**
+ * Every reply carries a token of its own (a different user, verified in full: the server remembers tokens it has
+ * verified), so per-user reply limits never trigger either. Replies outside `--replies` and the comparison rounds.
+ */
+const FIXED_REPLIES = 3_500;
 const LEVELS: { concurrency: number; count: number }[] = [
   { concurrency: 1, count: 50 },
   { concurrency: 50, count: 500 },
@@ -31,6 +36,11 @@ const PROFILED_REPLIES = 1_000;
 const THROUGHPUT_CONCURRENCY = 8;
 const THROUGHPUT_REPLIES = 1_500;
 const THROUGHPUT_TIME_LIMIT_MS = 30_000;
+/** `--compare-server`: alternating rounds of this many replies per build, at each of these concurrencies. */
+const COMPARE_ROUNDS = 8;
+const COMPARE_BATCH = 200;
+const COMPARE_LEVELS = [VOLUME_CONCURRENCY, THROUGHPUT_CONCURRENCY];
+const COMPARE_REPLIES = 100 + COMPARE_ROUNDS * COMPARE_BATCH * 2 * COMPARE_LEVELS.length;
 
 export interface StreamRun {
   timings: StreamTiming[];
@@ -70,11 +80,12 @@ export function failureNote(run: StreamRun, wanted: number): string {
 
 export async function backendSuite(report: Report, flags: BenchFlags, resultsDir: string): Promise<void> {
   const identity = await createIdentity();
-  const tokens = await userTokens(identity, USERS);
+  const tokens = await userTokens(identity, FIXED_REPLIES + flags.replies + (flags.compareServer ? COMPARE_REPLIES : 0));
+  let used = 0;
   const mock = await startMock(identity);
   const hello = await startHello(mock);
   const server = await startTokenServer(mock);
-  const backend: Target = { url: `${server.url}/api/chatkit`, headers: (i) => ({ authorization: `Bearer ${tokens[i % USERS]}` }) };
+  const backend: Target = { url: `${server.url}/api/chatkit`, headers: () => ({ authorization: `Bearer ${tokens[used++ % tokens.length]}` }) };
   const bare: Target = { url: `${hello.url}/stream`, headers: () => ({}) };
   try {
     const check = await runStreams(backend, 1, 1, 10_000);
@@ -102,6 +113,7 @@ export async function backendSuite(report: Report, flags: BenchFlags, resultsDir
     }
     const cpuRatio = await measureVolume(report, flags, backend, server, bare, hello);
     await measureThroughput(report, backend, server);
+    if (flags.compareServer) await compareBuilds(report, flags.compareServer, mock, backend, server);
     await server.stop();
     if (cpuRatio > PROFILE_ABOVE) {
       const profile = await profileTokenServer(mock, resultsDir, 'backend-threads-create', `token server streaming ${PROFILED_REPLIES} replies (${VOLUME_CONCURRENCY} concurrent)`, async (profiled, measuredFromHere) => {
@@ -184,5 +196,41 @@ async function measureThroughput(report: Report, backend: Target, server: Host):
     });
   } finally {
     peer.stop();
+  }
+}
+
+/**
+ * `--compare-server`: another checkout's build beside this one on the same mock and core, fed alternating rounds
+ * of replies (so a burst of load from elsewhere lands on both alike); medians of the rounds' CPU per reply and
+ * replies per second.
+ */
+async function compareBuilds(report: Report, root: string, mock: Host, backend: Target, server: Host): Promise<void> {
+  if (!existsSync(join(root, 'dist/server/index.js'))) throw new Error(`--compare-server: no ${join(root, 'dist/server/index.js')} (run npm ci and npm run build:server in that checkout)`);
+  const other = await startTokenServer(mock, 'token-server (compared build)', [], {}, 0, root);
+  const theirs: Target = { ...backend, url: `${other.url}/api/chatkit` };
+  try {
+    await runStreams(theirs, 10, 100, 10_000);
+    for (const concurrency of COMPARE_LEVELS) {
+      const sides = [
+        { target: backend, host: server, cpuMs: [] as number[], perSecond: [] as number[] },
+        { target: theirs, host: other, cpuMs: [] as number[], perSecond: [] as number[] },
+      ];
+      for (let round = 0; round < COMPARE_ROUNDS; round++) {
+        for (const side of round % 2 ? [...sides].reverse() : sides) {
+          const cpuBefore = (await side.host.probe()).cpuUs;
+          const started = performance.now();
+          const run = await runStreams(side.target, concurrency, COMPARE_BATCH, THROUGHPUT_TIME_LIMIT_MS);
+          if (run.failures) throw new Error(`--compare-server: ${side.host.name}: ${failureNote(run, COMPARE_BATCH)}`);
+          side.perSecond.push(run.timings.length / ((performance.now() - started) / 1000));
+          side.cpuMs.push(((await side.host.probe()).cpuUs - cpuBefore) / 1000 / run.timings.length);
+        }
+      }
+      const [ours, compared] = sides as [(typeof sides)[0], (typeof sides)[0]];
+      const note = `${concurrency} concurrent; median of ${COMPARE_ROUNDS} alternating rounds of ${COMPARE_BATCH} replies; compared build: ${root}`;
+      report.add({ suite: 'backend', name: `server CPU per reply x${concurrency}: this build vs compared`, value: median(ours.cpuMs), unit: 'ms', baseline: { name: 'compared build', value: median(compared.cpuMs) }, note });
+      report.add({ suite: 'backend', name: `replies/s x${concurrency}: this build vs compared`, value: median(ours.perSecond), unit: 'replies/s', baseline: { name: 'compared build', value: median(compared.perSecond) }, note });
+    }
+  } finally {
+    await other.stop();
   }
 }
