@@ -11,7 +11,7 @@ const UNLIMITED = 1_000_000_000;
 const loaded = loadConfig(process.env);
 const config: Config = {
   ...loaded,
-  limits: { ...loaded.limits, perIpPerMinute: UNLIMITED, perUserPerMinute: UNLIMITED, perPublicKeyPerMinute: UNLIMITED, publicPerIpPerMinute: UNLIMITED },
+  limits: { ...loaded.limits, perIpPerMinute: UNLIMITED, perUserPerMinute: UNLIMITED, perPublicKeyPerMinute: UNLIMITED, publicPerIpPerMinute: UNLIMITED, publicPerVisitorPerMinute: UNLIMITED },
 };
 
 const { app } = await createApp(config);
