@@ -178,6 +178,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   app.use(requestId());
   app.use(requestLogger(logger));
   app.use(countRequests(metrics));
+  // Before helmet: its headers are for documents (a CSP, framing, opener policy) and would add about 1 KB to each
+  // script answer every visitor downloads; the widget files send what a script needs (nosniff, CORP) themselves.
+  app.use(readOnlyRoutes(widgetFileRoutes(deps.widgetDir ?? DEFAULT_WIDGET_DIR)));
   app.use(helmet());
 
   app.use(
@@ -197,7 +200,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         },
       }),
       jwksRoutes(serverKeys),
-      widgetFileRoutes(deps.widgetDir ?? DEFAULT_WIDGET_DIR),
     ),
   );
 

@@ -19,6 +19,8 @@ export function widgetFileRoutes(widgetDir: string): Router {
   router.get(WIDGET_FILE, (req, res, next) => {
     const name = WIDGET_FILE.exec(req.path)![1]!;
     if (name.includes('..')) return next();
+    // Served without helmet's document headers (app.ts), so the one that matters for a script is set here.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     // Only a file that was found is cacheable (the `headers` below replace this then): a missing chunk (an old
     // page after a deploy) or a server not yet built must not be kept by a CDN or browser.
     res.setHeader('Cache-Control', 'no-store');

@@ -34,6 +34,17 @@ describe('serving the built widget', () => {
     assert.equal(res.headers.get('cache-control'), 'public, max-age=300');
   });
 
+  test('a widget file carries nosniff but not the page headers meant for documents (each visitor downloads them)', async () => {
+    for (const path of ['/chat-kit-widget.js', '/chat-kit-widget-session-Ab12Cd.js', '/chat-kit-widget-session-Missing.js']) {
+      const res = await fetch(`${server.url}${path}`);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+      for (const header of ['content-security-policy', 'x-frame-options', 'cross-origin-opener-policy', 'origin-agent-cluster'])
+        assert.equal(res.headers.get(header), null, `${path}: ${header}`);
+    }
+    const api = await fetch(`${server.url}/healthz`);
+    assert.ok(api.headers.get('content-security-policy'), 'every other answer keeps them');
+  });
+
   test('hashed chunks and their maps are cached for a year as immutable', async () => {
     for (const name of ['chat-kit-widget-session-Ab12Cd.js', 'chat-kit-widget-session-Ab12Cd.js.map']) {
       const res = await fetch(`${server.url}/${name}`);
