@@ -10,7 +10,7 @@ interface RequestLine {
   res?: { statusCode: number };
 }
 
-/** The request-log lines so far (pino-http's, the ones with a response). */
+/** The request-log lines so far (`requestLogger`'s, the ones with a response). */
 function requestLines(logs: string): RequestLine[] {
   return logs
     .split('\n')

@@ -105,12 +105,16 @@ export class AgentRuntime {
    * only its tools on offer and requires a tool call (the SDK lets the model answer freely after that first call).
    */
   async prepare(context: AgentContext, choice: TurnChoice = {}): Promise<PreparedAgent> {
-    const base = await resolveAgent(this.base, context);
-    // An agent from code may be another one each turn (a function gives it), so it is cloned every time.
+    // The configured agent without MCP servers or a pick is the same every turn: made once. An agent from code may
+    // be another one each turn (a function gives it), so it is resolved and cloned every time.
     if (!this.options.agent && !this.options.mcp && !choice.model && !choice.tool) {
-      this.plainAgent ??= this.withTools(base, [...base.tools, ...this.fixedTools], choice);
+      if (!this.plainAgent) {
+        const base = await resolveAgent(this.base, context);
+        this.plainAgent = this.withTools(base, [...base.tools, ...this.fixedTools], choice);
+      }
       return { agent: this.plainAgent, unavailable: [] };
     }
+    const base = await resolveAgent(this.base, context);
     const server = choice.tool?.kind === 'mcp' ? choice.tool.server : undefined;
     const mcp = this.options.mcp ? await this.options.mcp.toolsFor(context.userId, server) : { tools: [], unavailable: [] };
     const tools = server ? mcp.tools : [...base.tools, ...mcp.tools, ...this.fixedTools];
