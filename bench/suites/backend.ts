@@ -17,11 +17,6 @@ import { startChatKitPython } from '../harness/chatkit-python.js';
 import { startHello, startMock, startTokenServer } from '../harness/stack.js';
 import { median, MiB, percentile, runConcurrently } from '../harness/stats.js';
 
-/**
- * Every reply carries a token of its own (a different user, verified in full: the server remembers tokens it has
- * verified), so per-user reply limits never trigger either. Replies outside `--replies` and the comparison rounds.
- */
-const FIXED_REPLIES = 3_500;
 const LEVELS: { concurrency: number; count: number }[] = [
   { concurrency: 1, count: 50 },
   { concurrency: 50, count: 500 },
@@ -40,7 +35,18 @@ const THROUGHPUT_TIME_LIMIT_MS = 30_000;
 const COMPARE_ROUNDS = 8;
 const COMPARE_BATCH = 200;
 const COMPARE_LEVELS = [VOLUME_CONCURRENCY, THROUGHPUT_CONCURRENCY];
-const COMPARE_REPLIES = 100 + COMPARE_ROUNDS * COMPARE_BATCH * 2 * COMPARE_LEVELS.length;
+const WARM_UP_REPLIES = 100;
+
+/**
+ * Every reply of the suite carries a token of its own (a different user, verified in full: the server remembers
+ * tokens it has verified), so per-user reply limits never trigger either. This counts them, phase by phase.
+ */
+function repliesOfSuite(flags: BenchFlags): number {
+  const levels = LEVELS.reduce((sum, level) => sum + level.count, 0);
+  const compared = flags.compareServer ? WARM_UP_REPLIES + COMPARE_ROUNDS * COMPARE_BATCH * 2 * COMPARE_LEVELS.length : 0;
+  const profiled = WARM_UP_REPLIES + PROFILED_REPLIES;
+  return 1 + WARM_UP_REPLIES + levels + flags.replies + WARM_UP_REPLIES + THROUGHPUT_REPLIES + compared + profiled;
+}
 
 export interface StreamRun {
   timings: StreamTiming[];
@@ -80,7 +86,7 @@ export function failureNote(run: StreamRun, wanted: number): string {
 
 export async function backendSuite(report: Report, flags: BenchFlags, resultsDir: string): Promise<void> {
   const identity = await createIdentity();
-  const tokens = await userTokens(identity, FIXED_REPLIES + flags.replies + (flags.compareServer ? COMPARE_REPLIES : 0));
+  const tokens = await userTokens(identity, repliesOfSuite(flags));
   let used = 0;
   const mock = await startMock(identity);
   const hello = await startHello(mock);
@@ -90,8 +96,8 @@ export async function backendSuite(report: Report, flags: BenchFlags, resultsDir
   try {
     const check = await runStreams(backend, 1, 1, 10_000);
     if (check.failures) throw new Error(`threads.create does not stream a reply: ${check.firstFailure}`);
-    await runStreams(backend, 10, 100, 10_000);
-    await runStreams(bare, 10, 100, 10_000);
+    await runStreams(backend, 10, WARM_UP_REPLIES, 10_000);
+    await runStreams(bare, 10, WARM_UP_REPLIES, 10_000);
 
     for (const { concurrency, count } of LEVELS) {
       const base = await runStreams(bare, concurrency, count, LEVEL_TIME_LIMIT_MS);
@@ -118,7 +124,7 @@ export async function backendSuite(report: Report, flags: BenchFlags, resultsDir
     if (cpuRatio > PROFILE_ABOVE) {
       const profile = await profileTokenServer(mock, resultsDir, 'backend-threads-create', `token server streaming ${PROFILED_REPLIES} replies (${VOLUME_CONCURRENCY} concurrent)`, async (profiled, measuredFromHere) => {
         const target: Target = { ...backend, url: `${profiled.url}/api/chatkit` };
-        await runStreams(target, 10, 100, 10_000);
+        await runStreams(target, 10, WARM_UP_REPLIES, 10_000);
         await measuredFromHere();
         await runStreams(target, VOLUME_CONCURRENCY, PROFILED_REPLIES, VOLUME_TIME_LIMIT_MS);
       });
@@ -168,7 +174,7 @@ async function measureVolume(report: Report, flags: BenchFlags, backend: Target,
 /** Replies per second at 8 concurrent clients, beside chatkit-python's server (pinned to the same core) on the same reply. */
 async function measureThroughput(report: Report, backend: Target, server: Host): Promise<void> {
   const timed = async (target: Target, cpuUs: () => Promise<number>) => {
-    await runStreams(target, THROUGHPUT_CONCURRENCY, 100, 10_000);
+    await runStreams(target, THROUGHPUT_CONCURRENCY, WARM_UP_REPLIES, 10_000);
     const cpuBefore = await cpuUs();
     const started = performance.now();
     const run = await runStreams(target, THROUGHPUT_CONCURRENCY, THROUGHPUT_REPLIES, THROUGHPUT_TIME_LIMIT_MS);
@@ -209,7 +215,7 @@ async function compareBuilds(report: Report, root: string, mock: Host, backend: 
   const other = await startTokenServer(mock, 'token-server (compared build)', [], {}, 0, root);
   const theirs: Target = { ...backend, url: `${other.url}/api/chatkit` };
   try {
-    await runStreams(theirs, 10, 100, 10_000);
+    await runStreams(theirs, 10, WARM_UP_REPLIES, 10_000);
     for (const concurrency of COMPARE_LEVELS) {
       const sides = [
         { target: backend, host: server, cpuMs: [] as number[], perSecond: [] as number[] },
