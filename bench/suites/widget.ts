@@ -200,12 +200,19 @@ async function openLauncher(tab: Page): Promise<void> {
 }
 
 /**
- * Loads every page `runs` times, interleaved (A, B, C, A, B, C, ...) so a burst of load from someone else on the
- * machine lands on all of them alike, and answers each page's median marks.
+ * Loads every page `runs` times, interleaved so a burst of load from someone else on the machine lands on all of
+ * them alike, each round starting one page further (A, B, C, then B, C, A, ...) so no page always follows the same
+ * one (what a page leaves behind, its renderer shutting down say, falls on every page alike), and answers each
+ * page's median marks.
  */
 async function medianMarks(browser: Browser, pages: PageServer, names: WidgetPage[], runs: number): Promise<Map<WidgetPage, PageMarks>> {
   const all = new Map<WidgetPage, PageMarks[]>(names.map((name) => [name, []]));
-  for (let i = 0; i < runs; i++) for (const name of names) all.get(name)!.push(await measurePage(browser, pages, name));
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(i + k) % names.length]!;
+      all.get(name)!.push(await measurePage(browser, pages, name));
+    }
+  }
   const medians = new Map<WidgetPage, PageMarks>();
   for (const [name, marks] of all) {
     medians.set(name, {

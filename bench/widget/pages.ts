@@ -1,13 +1,15 @@
 /**
  * The pages the widget figures load, and the loopback server that serves them with the built widget (through the
  * token server's own widget-files route, so compression and caching headers are the product's), the direct
- * React bundle and the ChatKit stand-in. Each page writes `__bench.start` just before its script tag; the other
- * marks (`defined`, `setOptions`) come from the page and the stand-in.
+ * React bundle, the ChatKit stand-in and the custom backend's capabilities (the token server's own route too).
+ * Each page writes `__bench.start` just before its script tag; the other marks (`defined`, `setOptions`) come
+ * from the page and the stand-in.
  */
 import type { Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { capabilitiesRoutes } from '../../token-server/src/chatkit/capabilities-routes.js';
 import { jsonErrorHandler } from '../../token-server/src/http/errors.js';
 import { widgetFileRoutes } from '../../token-server/src/widget-files/routes.js';
 
@@ -63,6 +65,10 @@ export async function servePages(widgetDir: string, loader: string, directReact:
   const app = express();
   app.disable('x-powered-by');
   app.use('/widget', widgetFileRoutes(widgetDir));
+  // The widget asks its custom backend what the composer offers, as the token server answers it (here: nothing
+  // turned on). Without the route its 404 would send the widget down its failure path: a console warning, which
+  // with the bench's CDP session enabled also captures a stack trace.
+  app.use(capabilitiesRoutes({ attachments: { enabled: false, accept: [], max_size: 0, max_count: 0 }, dictation: { enabled: false }, models: [], tools: [] }));
   if (comparedDir) app.use('/widget-compared', widgetFileRoutes(comparedDir));
   app.use((req, res, next) => {
     const send = (type: string, body: string | Uint8Array) => res.set({ 'content-type': type, 'cache-control': 'no-store' }).end(body);
