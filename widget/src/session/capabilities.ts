@@ -57,18 +57,20 @@ export function composerOptions(capabilities: Capabilities): Composer {
   return composer;
 }
 
-/** The loader's `startCapabilities`: the request for `<api url>/capabilities`, started once per page and URL. */
-export type CapabilitiesRequest = (apiUrl: string) => Promise<Response | Error>;
+/**
+ * The loader's `startCapabilities`: the request for `<api url>/capabilities`, started once per page and URL; its
+ * parsed body, or the error it failed with.
+ */
+export type CapabilitiesRequest = (apiUrl: string) => Promise<unknown>;
 
-/** By api URL without its trailing slashes, as the loader keeps its requests: each answer's body is read once. */
+/** By api URL without its trailing slashes, as the loader keeps its requests: each answer is read (and warned about) once. */
 const reads = new Map<string, Promise<Composer>>();
 
 async function read(apiUrl: string, request: CapabilitiesRequest): Promise<Composer> {
   try {
-    const res = await request(apiUrl);
-    if (res instanceof Error) throw res;
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return composerOptions((await res.json()) as Capabilities);
+    const answer = await request(apiUrl);
+    if (answer instanceof Error) throw answer;
+    return composerOptions(answer as Capabilities);
   } catch (error) {
     console.warn(`<chat-kit-widget>: ${capabilitiesUrl(apiUrl)} did not say what the backend offers (${(error as Error)?.message ?? error}); the composer keeps its own options.`);
     return {};
