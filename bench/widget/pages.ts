@@ -16,8 +16,10 @@ import { widgetFileRoutes } from '../../token-server/src/widget-files/routes.js'
 export type WidgetPage = 'direct-react' | 'inline' | 'launcher-open' | 'launcher-closed' | 'inline-compared' | 'launcher-open-compared';
 
 const STAND_IN = readFileSync(new URL('./chatkit-stand-in.js', import.meta.url));
-// A static, unverified token: these pages measure loading, and the stand-in never calls the backend.
-const TOKEN = 'bench.static.token';
+// A static, unsigned user JWT: these pages measure loading, and the stand-in never calls the backend. JWT-shaped, as
+// `auth-token` is: the widget reads its `sub` (the persisted thread's owner), and a token that is not one would
+// send it through a caught JSON error.
+const TOKEN = [{ alg: 'EdDSA', typ: 'JWT' }, { sub: 'bench-user' }].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.unsigned';
 const HEAD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
 <style>body{margin:0;font:16px system-ui}#root,.chat,chat-kit-widget{display:block;height:600px}</style>`;
 
