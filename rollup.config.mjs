@@ -46,11 +46,17 @@ const REACT_EXPORTS_IN_USE = {
 };
 
 /**
- * `minify`: terser after esbuild for the script-tag files, which every visitor downloads (a few % smaller than
- * esbuild's alone); `module` for the ES module chunk (strict code whose top-level names are its own: terser mangles
- * and drops them); `pruneReact` for the chunk that bundles React.
+ * Terser after esbuild for the script-tag files, which every visitor downloads (a few % smaller than esbuild's alone).
+ * The chunk is an ES module: strict code whose top-level names are its own, so terser mangles and drops them. In the
+ * loader, the `_$`-prefixed properties are Lit's internals (ReactiveElement's own fields and the hooks its sibling
+ * packages and its ShadyDOM polyfill call); nothing outside the loader reaches them, and the chunk has none.
  */
-const plugins = ({ minify = false, module = false, pruneReact = false } = {}) => [
+const TERSER = { compress: { passes: 3 }, format: { comments: false } };
+const LOADER_TERSER = { ...TERSER, mangle: { properties: { regex: /^_\$/ } } };
+const CHUNK_TERSER = { ...TERSER, module: true };
+
+/** `minify`: the terser options, or none; `pruneReact` for the chunk that bundles React. */
+const plugins = ({ minify, pruneReact = false } = {}) => [
   minifyStyles(),
   litAdoptsStyleSheets(),
   replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
@@ -60,12 +66,12 @@ const plugins = ({ minify = false, module = false, pruneReact = false } = {}) =>
   // then join the chunk as plain code (the chunk 0.15 KB smaller with Brotli).
   commonjs({ strictRequires: 'auto' }),
   esbuild({ target: 'es2022', jsx: 'automatic', minify: true, legalComments: 'none' }),
-  ...(minify ? [terser({ module, compress: { passes: 3 }, format: { comments: false } })] : []),
+  ...(minify ? [terser(minify)] : []),
 ];
 
 /** Builds the lazy chunk into dist/widget and returns its entry file name. */
 async function buildSessionChunk() {
-  const bundle = await rollup({ input: { session: SESSION_ENTRY }, plugins: plugins({ minify: true, module: true, pruneReact: true }), onwarn });
+  const bundle = await rollup({ input: { session: SESSION_ENTRY }, plugins: plugins({ minify: CHUNK_TERSER, pruneReact: true }), onwarn });
   const { output } = await bundle.write({
     dir: SCRIPT_TAG_DIR,
     format: 'es',
@@ -182,7 +188,7 @@ function onwarn(warning, warn) {
 export default [
   {
     input: SCRIPT_TAG_ENTRY,
-    plugins: [sessionChunkBesideLoader(), ...plugins({ minify: true }), precompress()],
+    plugins: [sessionChunkBesideLoader(), ...plugins({ minify: LOADER_TERSER }), precompress()],
     onwarn,
     output: { file: `${SCRIPT_TAG_DIR}/chat-kit-widget.js`, format: 'iife', generatedCode: 'es2015', inlineDynamicImports: false, sourcemap: 'hidden', sourcemapExcludeSources: true },
   },
