@@ -1,6 +1,7 @@
 /**
  * The pages the widget figures load, and the loopback server that serves them with the built widget (through the
- * token server's own widget-files route, so compression and caching headers are the product's), the direct
+ * token server's own widget-files route behind its request id, so every header a widget file costs is the
+ * product's: createApp sends the same ones, widget-files.test.ts lists them), the direct
  * React bundle and the ChatKit stand-in. Each page writes `__bench.start` just before its script tag; the other
  * marks (`defined`, `setOptions`) come from the page and the stand-in.
  */
@@ -9,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { jsonErrorHandler } from '../../token-server/src/http/errors.js';
+import { requestId } from '../../token-server/src/http/request-id.js';
 import { widgetFileRoutes } from '../../token-server/src/widget-files/routes.js';
 
 export type WidgetPage = 'direct-react' | 'inline' | 'launcher-open' | 'launcher-closed' | 'inline-compared' | 'launcher-open-compared';
@@ -62,6 +64,8 @@ export async function servePages(widgetDir: string, loader: string, directReact:
   };
   const app = express();
   app.disable('x-powered-by');
+  // The one header createApp's middleware before the widget files adds (its X-Request-Id, on every answer).
+  app.use(requestId());
   app.use('/widget', widgetFileRoutes(widgetDir));
   if (comparedDir) app.use('/widget-compared', widgetFileRoutes(comparedDir));
   app.use((req, res, next) => {
