@@ -34,15 +34,15 @@ const onDisk = (name) => {
   }
 };
 const gzipped = (name) => onDisk(`${name}.gz`);
-const brotli = (name) => ` ${kib(onDisk(`${name}.br`)).padStart(9)} Brotli`;
+const brotli = (name) => ` ${kib(onDisk(`${name}.br`)).padStart(10)} Brotli`;
 
 const loader = gzipped(LOADER);
 const chunks = files.filter((name) => name !== LOADER).map((name) => ({ name, size: gzipped(name) }));
 const lazy = chunks.reduce((sum, chunk) => sum + chunk.size, 0);
 
-console.log(`loader      ${LOADER.padEnd(44)} ${kib(loader).padStart(9)} gzipped (budget ${kib(BUDGET.loader)})${brotli(LOADER)}`);
-for (const chunk of chunks) console.log(`lazy chunk  ${chunk.name.padEnd(44)} ${kib(chunk.size).padStart(9)} gzipped${brotli(chunk.name)}`);
-console.log(`lazy total  ${''.padEnd(44)} ${kib(lazy).padStart(9)} gzipped (budget ${kib(BUDGET.lazy)})`);
+console.log(`loader      ${LOADER.padEnd(44)} ${kib(loader).padStart(10)} gzipped (budget ${kib(BUDGET.loader)})${brotli(LOADER)}`);
+for (const chunk of chunks) console.log(`lazy chunk  ${chunk.name.padEnd(44)} ${kib(chunk.size).padStart(10)} gzipped${brotli(chunk.name)}`);
+console.log(`lazy total  ${''.padEnd(44)} ${kib(lazy).padStart(10)} gzipped (budget ${kib(BUDGET.lazy)})`);
 
 if (process.argv.includes('--breakdown')) {
   console.log(`\n${LOADER} by source module (minified bytes, share, estimated gzipped bytes):`);
