@@ -1,12 +1,12 @@
 // A rollup plugin for the widget's lazy chunk. React ships CommonJS: its production files put their whole API on
-// `exports` (React 44 names, ReactDOM 15), which no bundler can tree-shake, while the chunk uses a handful of them.
+// `exports` (React 19.3: 44 names, ReactDOM 15), which no bundler can tree-shake, while the chunk uses a handful of them.
 // Given the names in use per package, it removes the other `exports.NAME = ...` statements of those files, so terser
 // then drops what only they reached (Children, cloneElement, ReactDOM's preload API, hydrateRoot, ...).
 //
 // Nothing in use can be removed silently: once every module is loaded, the plugin parses each one for how it uses these
 // packages (named imports, and member reads of a default or namespace import or of a `require()`), and fails the
 // build when a module uses a name that is not kept, or uses a package in a way it cannot follow (destructuring,
-// passing the module object on, a re-export, a dynamic import). It also fails when a kept name is no longer exported.
+// passing the module object on, a re-export, a dynamic import). It also fails when a kept name is no longer exported, or no longer used.
 import MagicString from 'magic-string';
 import { readFileSync } from 'node:fs';
 
@@ -34,6 +34,7 @@ export function pruneReactExports(kept) {
     },
     buildEnd(error) {
       if (error) return;
+      const used = new Set();
       for (const id of this.getModuleIds()) {
         if (id.startsWith('\0')) continue;
         // A package's JavaScript as written (the commonjs plugin rewrites its requires); our TypeScript as esbuild made it.
@@ -41,8 +42,12 @@ export function pruneReactExports(kept) {
         const fail = (message) => this.error(`${id}: ${message}, which prune-react-exports cannot check (rollup.config.mjs)`);
         for (const { pkg, name } of namesUsed(this.parse(code), packages, fail)) {
           if (!kept[pkg].names.includes(name)) this.error(`${id} uses ${pkg}'s ${name}, which prune-react-exports removes: keep it (rollup.config.mjs)`);
+          used.add(`${pkg} ${name}`);
         }
       }
+      // The list stays exactly what is used: a name nothing uses any more is dropped from it, and its bytes with it.
+      const unused = packages.flatMap((pkg) => kept[pkg].names.filter((name) => !used.has(`${pkg} ${name}`)).map((name) => `${pkg}'s ${name}`));
+      if (unused.length) this.error(`no module uses ${unused.join(', ')}: take it out of the kept names (rollup.config.mjs)`);
     },
   };
 }
