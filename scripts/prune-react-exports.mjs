@@ -1,7 +1,7 @@
 // A rollup plugin for the widget's lazy chunk. React ships CommonJS: its production files put their whole API on
-// `exports` (React 19.3: 44 names, ReactDOM 15), which no bundler can tree-shake, while the chunk uses a handful of them.
+// `exports` (React 19.3: 44 names, ReactDOM 15, the scheduler 16), which no bundler can tree-shake, while the chunk uses a handful of them.
 // Given the names in use per package, it removes the other `exports.NAME = ...` statements of those files, so terser
-// then drops what only they reached (Children, cloneElement, ReactDOM's preload API, hydrateRoot, ...).
+// then drops what only they reached (Children, cloneElement, ReactDOM's preload API, hydrateRoot, the scheduler's unstable_next, ...).
 //
 // Nothing in use can be removed silently: once every module is loaded, the plugin parses each one for how it uses these
 // packages (named imports, and member reads of a default or namespace import or of a `require()`), and fails the
@@ -10,7 +10,10 @@
 import MagicString from 'magic-string';
 import { readFileSync } from 'node:fs';
 
-/** `kept`: `{ [package specifier]: { file: the production file it resolves to (path ending), names: [...] } }`. */
+/**
+ * `kept`: `{ [package specifier]: { file: the production file it resolves to (path ending), names: [...], absent?: [...] } }`;
+ * `absent`: names a module reads that the production file never exports (they stay undefined, as without the plugin).
+ */
 export function pruneReactExports(kept) {
   const packages = Object.keys(kept);
   const fileOf = (id) => packages.find((specifier) => id.endsWith(kept[specifier].file));
@@ -30,6 +33,8 @@ export function pruneReactExports(kept) {
       }
       const missing = kept[pkg].names.filter((name) => !found.includes(name));
       if (missing.length) this.error(`${pkg} no longer exports ${missing.join(', ')} from ${kept[pkg].file}`);
+      const exported = kept[pkg].absent?.filter((name) => found.includes(name)) ?? [];
+      if (exported.length) this.error(`${pkg} now exports ${exported.join(', ')} from ${kept[pkg].file}: keep it (rollup.config.mjs)`);
       return { code: magic.toString(), map: magic.generateMap({ hires: true }) };
     },
     buildEnd(error) {
@@ -41,12 +46,13 @@ export function pruneReactExports(kept) {
         const code = /\.[cm]?js$/.test(id) ? readFileSync(id, 'utf8') : this.getModuleInfo(id).code;
         const fail = (message) => this.error(`${id}: ${message}, which prune-react-exports cannot check (rollup.config.mjs)`);
         for (const { pkg, name } of namesUsed(this.parse(code), packages, fail)) {
-          if (!kept[pkg].names.includes(name)) this.error(`${id} uses ${pkg}'s ${name}, which prune-react-exports removes: keep it (rollup.config.mjs)`);
+          if (!kept[pkg].names.includes(name) && !kept[pkg].absent?.includes(name)) this.error(`${id} uses ${pkg}'s ${name}, which prune-react-exports removes: keep it (rollup.config.mjs)`);
           used.add(`${pkg} ${name}`);
         }
       }
       // The list stays exactly what is used: a name nothing uses any more is dropped from it, and its bytes with it.
-      const unused = packages.flatMap((pkg) => kept[pkg].names.filter((name) => !used.has(`${pkg} ${name}`)).map((name) => `${pkg}'s ${name}`));
+      const listed = (pkg) => [...kept[pkg].names, ...(kept[pkg].absent ?? [])];
+      const unused = packages.flatMap((pkg) => listed(pkg).filter((name) => !used.has(`${pkg} ${name}`)).map((name) => `${pkg}'s ${name}`));
       if (unused.length) this.error(`no module uses ${unused.join(', ')}: take it out of the kept names (rollup.config.mjs)`);
     },
   };

@@ -10,7 +10,7 @@ import { breakdownLines } from './widget-breakdown.mjs';
 
 const DIR = 'dist/widget';
 const LOADER = 'chat-kit-widget.js';
-const BUDGET = { loader: 7.35 * 1024, lazy: 68.7 * 1024 };
+const BUDGET = { loader: 7.35 * 1024, lazy: 68.5 * 1024 };
 
 let files;
 try {
