@@ -15,7 +15,9 @@ import replace from '@rollup/plugin-replace';
 import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 import { transform } from 'esbuild';
+import { pruneReactExports } from './scripts/prune-react-exports.mjs';
 import { gzipAsync } from '@gfx/zopfli';
+import MagicString from 'magic-string';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
@@ -28,21 +30,57 @@ const SCRIPT_TAG_ENTRY = 'widget/src/script-tag.ts';
 const SCRIPT_TAG_DIR = 'dist/widget';
 const PEERS = [/^react($|\/)/, /^react-dom($|\/)/, /^@openai\/chatkit-react$/, /^lit($|\/)/, /^@lit\//];
 
-/** `minify`: terser after esbuild for the script-tag files, which every visitor downloads (a few % smaller than esbuild's alone). */
-const plugins = ({ minify = false } = {}) => [
+/**
+ * The names of React's CommonJS exports the lazy chunk uses; prune-react-exports removes the others (the chunk
+ * 2.4 KB smaller with Brotli) and fails the build when a module in the chunk uses one not listed here. Who uses them:
+ * react-dom (React's internals and version, ReactDOM's internals, the scheduler), chatkit-react (forwardRef and five
+ * hooks), widget/src/session/react-mount.tsx (useMemo, flushSync, createRoot).
+ */
+const REACT_EXPORTS_IN_USE = {
+  react: {
+    file: 'react/cjs/react.production.js',
+    names: ['__CLIENT_INTERNALS_DO_NOT_USE_OR_WARN_USERS_THEY_CANNOT_UPGRADE', 'version', 'forwardRef', 'useCallback', 'useEffect', 'useLayoutEffect', 'useMemo', 'useRef'],
+  },
+  'react-dom': { file: 'react-dom/cjs/react-dom.production.js', names: ['__DOM_INTERNALS_DO_NOT_USE_OR_WARN_USERS_THEY_CANNOT_UPGRADE', 'flushSync'] },
+  'react-dom/client': { file: 'react-dom/cjs/react-dom-client.production.js', names: ['createRoot'] },
+  scheduler: {
+    file: 'scheduler/cjs/scheduler.production.js',
+    names: [
+      'unstable_IdlePriority', 'unstable_ImmediatePriority', 'unstable_LowPriority', 'unstable_NormalPriority', 'unstable_UserBlockingPriority',
+      'unstable_cancelCallback', 'unstable_getCurrentPriorityLevel', 'unstable_now', 'unstable_requestPaint', 'unstable_scheduleCallback', 'unstable_shouldYield',
+    ],
+    // react-dom reads these two, which only React's test scheduler exports.
+    absent: ['log', 'unstable_setDisableYieldValue'],
+  },
+};
+
+/**
+ * Terser after esbuild for the script-tag files, which every visitor downloads (a few % smaller than esbuild's alone).
+ * The chunk is an ES module: strict code whose top-level names are its own, so terser mangles and drops them. In the
+ * loader, the `_$`-prefixed properties are Lit's internals (ReactiveElement's own fields and the hooks its sibling
+ * packages and its ShadyDOM polyfill call); nothing outside the loader reaches them, and the chunk has none.
+ */
+const TERSER = { compress: { passes: 3 }, format: { comments: false } };
+const LOADER_TERSER = { ...TERSER, mangle: { properties: { regex: /^_\$/ } } };
+const CHUNK_TERSER = { ...TERSER, module: true };
+
+/** `minify`: the terser options, or none; `pruneReact` for the chunk that bundles React. */
+const plugins = ({ minify, pruneReact = false } = {}) => [
   minifyStyles(),
+  litAdoptsStyleSheets(),
   replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
   nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
+  ...(pruneReact ? [pruneReactExports(REACT_EXPORTS_IN_USE)] : []),
   // Wraps a CommonJS module in a function only where it must be (cycles, conditional requires): React's modules
   // then join the chunk as plain code (the chunk 0.15 KB smaller with Brotli).
   commonjs({ strictRequires: 'auto' }),
   esbuild({ target: 'es2022', jsx: 'automatic', minify: true, legalComments: 'none' }),
-  ...(minify ? [terser({ compress: { passes: 3 }, format: { comments: false } })] : []),
+  ...(minify ? [terser(minify)] : []),
 ];
 
 /** Builds the lazy chunk into dist/widget and returns its entry file name. */
 async function buildSessionChunk() {
-  const bundle = await rollup({ input: { session: SESSION_ENTRY }, plugins: plugins({ minify: true }), onwarn });
+  const bundle = await rollup({ input: { session: SESSION_ENTRY }, plugins: plugins({ minify: CHUNK_TERSER, pruneReact: true }), onwarn });
   const { output } = await bundle.write({
     dir: SCRIPT_TAG_DIR,
     format: 'es',
@@ -129,6 +167,27 @@ function minifyStyles() {
   };
 }
 
+/**
+ * Lit's css-tag decides at run time whether the browser adopts constructed stylesheets, and keeps a fallback for
+ * browsers that do not (`<style>` elements, and the CSSResult class it needs to turn a sheet into text). Our styles
+ * module already constructs a `CSSStyleSheet` when it loads, and the element adopts a second one for the accent, so
+ * where that fallback would run the widget cannot: stating the answer lets terser drop it (the loader 339 B smaller
+ * gzipped). The build fails if Lit changes that check, rather than quietly keeping the fallback.
+ */
+function litAdoptsStyleSheets() {
+  const check = 't.ShadowRoot&&(void 0===t.ShadyCSS||t.ShadyCSS.nativeShadow)&&"adoptedStyleSheets"in Document.prototype&&"replace"in CSSStyleSheet.prototype';
+  return {
+    name: 'lit-adopts-stylesheets',
+    transform(code, id) {
+      if (!id.endsWith('/@lit/reactive-element/css-tag.js')) return null;
+      const at = code.indexOf(check);
+      if (at < 0) this.error(`${id}: Lit's check for adoptedStyleSheets changed; update litAdoptsStyleSheets (rollup.config.mjs)`);
+      const magic = new MagicString(code).overwrite(at, at + check.length, '!0');
+      return { code: magic.toString(), map: magic.generateMap({ hires: true }) };
+    },
+  };
+}
+
 function onwarn(warning, warn) {
   // chatkit-react marks its JSX with "use client" directives meant for React Server Components.
   if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
@@ -138,7 +197,7 @@ function onwarn(warning, warn) {
 export default [
   {
     input: SCRIPT_TAG_ENTRY,
-    plugins: [sessionChunkBesideLoader(), ...plugins({ minify: true }), precompress()],
+    plugins: [sessionChunkBesideLoader(), ...plugins({ minify: LOADER_TERSER }), precompress()],
     onwarn,
     output: { file: `${SCRIPT_TAG_DIR}/chat-kit-widget.js`, format: 'iife', generatedCode: 'es2015', inlineDynamicImports: false, sourcemap: 'hidden', sourcemapExcludeSources: true },
   },

@@ -1,9 +1,10 @@
 /**
  * The pages the widget figures load, and the loopback server that serves them with the built widget (through the
- * token server's own widget-files route, so compression and caching headers are the product's), the direct
- * React bundle, the ChatKit stand-in and the custom backend's capabilities (the token server's own route too).
- * Each page writes `__bench.start` just before its script tag; the other marks (`defined`, `setOptions`) come
- * from the page and the stand-in.
+ * token server's own widget-files route behind its request id, so every header a widget file costs is the
+ * product's: createApp sends the same ones, widget-files.test.ts lists them), the direct React bundle, the ChatKit
+ * stand-in and the custom backend's capabilities (the token server's own route too). Each page writes
+ * `__bench.start` just before its script tag; the other marks (`defined`, `setOptions`) come from the page and the
+ * stand-in.
  */
 import type { Server } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { capabilitiesRoutes } from '../../token-server/src/chatkit/capabilities-routes.js';
 import { jsonErrorHandler } from '../../token-server/src/http/errors.js';
+import { requestId } from '../../token-server/src/http/request-id.js';
 import { widgetFileRoutes } from '../../token-server/src/widget-files/routes.js';
 
 export type WidgetPage = 'direct-react' | 'inline' | 'launcher-open' | 'launcher-closed' | 'inline-compared' | 'launcher-open-compared';
@@ -66,6 +68,8 @@ export async function servePages(widgetDir: string, loader: string, directReact:
   };
   const app = express();
   app.disable('x-powered-by');
+  // The one header createApp's middleware before the widget files adds (its X-Request-Id, on every answer).
+  app.use(requestId());
   app.use('/widget', widgetFileRoutes(widgetDir));
   // The widget asks its custom backend what the composer offers, as the token server answers it (here: nothing
   // turned on). Without the route its 404 would send the widget down its failure path: a console warning, which

@@ -45,6 +45,17 @@ describe('the built script-tag widget on a plain page', () => {
     expect(page.problems).to.deep.equal([]);
   });
 
+  it('styles its shadow root with adopted stylesheets, as the build assumes (it leaves out Lit\'s <style> fallback)', async () => {
+    const { page, widget } = await openPlainPage('launcher');
+    await widget.updateComplete;
+    const root = widget.shadowRoot!;
+    expect(root.querySelectorAll('style')).to.have.length(0);
+    expect(root.adoptedStyleSheets.length).to.be.greaterThan(0);
+    const button = page.getComputedStyle(root.querySelector('[part~="launcher"]')!);
+    expect([button.position, button.borderRadius, button.width]).to.deep.equal(['fixed', '50%', '56px']);
+    expect(page.problems).to.deep.equal([]);
+  });
+
   it('as a closed launcher, fetches no chunk until the visitor points at the button', async () => {
     const { page, widget, server } = await openPlainPage('launcher');
     await widget.updateComplete;

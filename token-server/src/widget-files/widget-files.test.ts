@@ -143,6 +143,38 @@ describe('serving the widget compressed, as the build precompressed it', () => {
     }
   });
 
+  test('a script answer carries these headers and no others: each one costs every first visit its bytes', async () => {
+    // The bench (bench/widget/pages.ts) serves the widget through this route behind the same request id, so the
+    // bytes it counts per first visit are these.
+    for (const name of ['chat-kit-widget.js', 'chat-kit-widget-session-Zz98Yx.js']) {
+      const res = await rawRequest(`${server.url}/${name}`, { 'accept-encoding': browser });
+      assert.deepEqual(
+        Object.keys(res.headers).sort(),
+        [
+          'accept-ranges',
+          'access-control-allow-origin',
+          'cache-control',
+          'connection',
+          'content-encoding',
+          'content-length',
+          'content-type',
+          'cross-origin-resource-policy',
+          'date',
+          'etag',
+          'keep-alive',
+          'vary',
+          'x-content-type-options',
+          'x-request-id',
+        ],
+        name,
+      );
+      // The ETag is the validator: Last-Modified would repeat it (If-None-Match wins over If-Modified-Since).
+      const revalidated = await rawRequest(`${server.url}/${name}`, { 'accept-encoding': browser, 'if-none-match': res.headers.etag! });
+      assert.equal(revalidated.status, 304, name);
+      assert.equal(revalidated.headers['last-modified'], undefined, name);
+    }
+  });
+
   test('without Brotli it is gzip; with neither, or none asked for, the file as it is; every answer says Vary: Accept-Encoding', async () => {
     const gz = await rawRequest(`${server.url}/chat-kit-widget.js`, { 'accept-encoding': 'gzip, deflate' });
     assert.equal(gz.headers['content-encoding'], 'gzip');
