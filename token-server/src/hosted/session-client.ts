@@ -64,6 +64,8 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
 function withoutLongRetryWaits(fetchImpl: typeof fetch): typeof fetch {
   return async (input, init) => {
     const res = await fetchImpl(input, init);
+    // An answer that succeeded is never retried: its headers need no look.
+    if (res.ok) return res;
     const wait = retryAfterMs(res.headers);
     if (wait === undefined || wait <= MAX_RETRY_WAIT_MS) return res;
     const headers = new Headers(res.headers);
@@ -72,10 +74,40 @@ function withoutLongRetryWaits(fetchImpl: typeof fetch): typeof fetch {
   };
 }
 
+/**
+ * The SDK client, holding each call (its retry included) to a total deadline through the SDK's per-attempt `timeout`:
+ * every attempt gets at most what is left, and a retry due after the deadline ends the call as a timeout instead.
+ * A deadline signal per call costs more: the SDK composes it with its own (`AbortSignal.any`, about 28 µs a call).
+ * With the defaults the deadline can only cut the retry: 5 s for the first attempt and at most 1 s of waiting start
+ * it within 6 s of the 8.
+ */
+class DeadlineClient extends OpenAI {
+  /** Per call: the options object the SDK passes to every attempt of that call. */
+  private readonly deadlines = new WeakMap<object, { at: number; attemptMs: number }>();
+
+  constructor(
+    options: ClientOptions,
+    private readonly deadlineMs: number,
+  ) {
+    super(options);
+  }
+
+  protected override async prepareOptions(options: Parameters<OpenAI['prepareOptions']>[0]): Promise<void> {
+    await super.prepareOptions(options);
+    let deadline = this.deadlines.get(options);
+    if (!deadline) {
+      deadline = { at: Date.now() + this.deadlineMs, attemptMs: options.timeout ?? this.timeout };
+      this.deadlines.set(options, deadline);
+    }
+    const leftMs = deadline.at - Date.now();
+    if (leftMs <= 0) throw new OpenAI.APIConnectionTimeoutError();
+    options.timeout = Math.min(deadline.attemptMs, Math.ceil(leftMs));
+  }
+}
+
 function upstreamError(err: unknown, { logger, metrics }: SessionClientOptions, what: string): HttpError {
-  // Our own deadline (AbortSignal.timeout) surfaces as a user abort.
-  metrics.upstreamError('hosted_sessions', upstreamErrorKind(err, { timedOut: err instanceof OpenAI.APIUserAbortError }));
-  if (err instanceof OpenAI.APIConnectionTimeoutError || err instanceof OpenAI.APIUserAbortError) {
+  metrics.upstreamError('hosted_sessions', upstreamErrorKind(err));
+  if (err instanceof OpenAI.APIConnectionTimeoutError) {
     logger.warn({ upstream: what }, 'OpenAI did not answer in time');
     return new HttpError(504, 'upstream_timeout', 'OpenAI did not answer in time; try again.');
   }
@@ -95,22 +127,26 @@ function upstreamError(err: unknown, { logger, metrics }: SessionClientOptions, 
 
 export function createSessionClient(options: SessionClientOptions): SessionClient {
   const { workflowId, ttlSeconds, deadlineMs = 8_000 } = options;
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL,
-    timeout: 5_000,
-    maxRetries: 1,
-    ...options.clientOptions,
-    fetch: withoutLongRetryWaits(options.clientOptions?.fetch ?? fetch),
-  });
+  const client = new DeadlineClient(
+    {
+      apiKey: options.apiKey,
+      baseURL: options.baseURL,
+      timeout: 5_000,
+      maxRetries: 1,
+      ...options.clientOptions,
+      fetch: withoutLongRetryWaits(options.clientOptions?.fetch ?? fetch),
+    },
+    deadlineMs,
+  );
 
   return {
     async create(user) {
       try {
-        const answer = await client.beta.chatkit.sessions.create(
-          { user, workflow: { id: workflowId }, expires_after: { anchor: 'created_at', seconds: ttlSeconds } },
-          { signal: AbortSignal.timeout(deadlineMs) },
-        );
+        const answer = await client.beta.chatkit.sessions.create({
+          user,
+          workflow: { id: workflowId },
+          expires_after: { anchor: 'created_at', seconds: ttlSeconds },
+        });
         const parsed = sessionAnswer.safeParse(answer);
         if (!parsed.success) throw new Error(`unexpected session shape at ${parsed.error.issues[0]?.path.join('.') || 'top level'}`);
         return parsed.data;
@@ -120,7 +156,7 @@ export function createSessionClient(options: SessionClientOptions): SessionClien
     },
     async cancel(sessionId) {
       try {
-        await client.beta.chatkit.sessions.cancel(sessionId, { signal: AbortSignal.timeout(deadlineMs), maxRetries: 0 });
+        await client.beta.chatkit.sessions.cancel(sessionId, { maxRetries: 0 });
       } catch (err) {
         upstreamError(err, options, 'chatkit.sessions.cancel');
       }
