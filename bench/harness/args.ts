@@ -21,8 +21,9 @@ export interface BenchFlags {
   /** Another build's `dist/widget` folder (an older commit's, say): the widget pages load it too, interleaved, and its medians are printed beside. */
   compare?: string;
   /**
-   * Another checkout's root with its own `node_modules` and `dist/server` (an older commit's): the backend suite runs
-   * it beside this build, in alternating rounds, for CPU per reply and throughput before/after in one run.
+   * Another checkout's root with its own `node_modules` and `dist/server` (an older commit's): the backend and token
+   * suites run it beside this build, in alternating rounds, for CPU per reply (or request) and throughput before/after
+   * in one run.
    */
   compareServer?: string;
   /** Whole-run deadline, in ms: past it every child is stopped and the run fails. */

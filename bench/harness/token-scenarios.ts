@@ -30,6 +30,26 @@ function chained(path: string, headers: Record<string, string>, body: (pooled: s
   };
 }
 
+/**
+ * `/start` with a different user's JWT on each request (cycling through `tokens`), so the server verifies each one
+ * in full instead of finding it among the tokens it verified before. `used()` says how many were sent.
+ */
+export function startWithNewTokens(tokens: string[]): Scenario & { used(): number } {
+  let sent = 0;
+  return {
+    name: '/start, a new JWT each',
+    expectedStatus: 200,
+    request: {
+      method: 'POST',
+      path: '/api/chatkit/start',
+      body: '{}',
+      setupRequest: (req) => ({ ...req, headers: { ...json, authorization: `Bearer ${tokens[sent++ % tokens.length]}` } }),
+    },
+    upstreamFloor: { method: 'POST', path: '/sdk-session' },
+    used: () => sent,
+  };
+}
+
 /** `/start` first (the suites use it alone too), then `/refresh`, `/public` and the 401 path. */
 export async function tokenScenarios(identity: Identity): Promise<Scenario[]> {
   const token = await identity.token('user_bench');

@@ -17,7 +17,7 @@ app.post('/hello', (_req, res) => {
 
 // The product's session client options (token-server/src/hosted/session-client.ts: short timeout, one retry) and the
 // same request it sends (the default CHATKIT_SESSION_TTL), so the mock does the same work for both; what the product
-// adds around the call (its own deadline signal, the Retry-After guard, the answer's shape check) is its own cost.
+// adds around the call (its total deadline, the Retry-After guard, the answer's shape check) is its own cost.
 const openai = new OpenAI({ apiKey: process.env.BENCH_OPENAI_API_KEY ?? 'unset', baseURL: process.env.BENCH_OPENAI_BASE_URL, timeout: 5_000, maxRetries: 1 });
 const SESSION_TTL_SECONDS = 600;
 app.post('/sdk-session', async (req, res) => {

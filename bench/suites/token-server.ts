@@ -1,24 +1,36 @@
 /**
  * Token-server figures: requests/s and p50/p99 latency of `/start`, `/refresh`, `/public` and the 401 path against
  * the real server with a zero-latency OpenAI mock, each beside bare Express 5 measured just before it the same way
- * (and, for routes that call OpenAI, beside bare Express making the same `openai` SDK calls);
+ * (and, for routes that call OpenAI, beside bare Express making the same `openai` SDK calls, in alternating rounds
+ * that also give CPU per request; `/start` with a new JWT each time too, and `--compare-server`'s build beside);
  * then `/start` with a 300 ms upstream at 20 and 200 connections (throughput must scale; event-loop delay p99).
  * A route under 10% of bare Express is profiled with `node --cpu-prof`.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BenchFlags } from '../harness/args.js';
 import type { Report } from '../harness/report.js';
 import type { Host } from '../harness/hosts.js';
-import { createIdentity } from '../harness/identity.js';
+import { createIdentity, userTokens } from '../harness/identity.js';
 import { describeUnexpected, runLoad, type LoadResult } from '../harness/load.js';
 import { profileTokenServer } from '../harness/profiled-server.js';
-import { startHello, startMock, startTokenServer } from '../harness/stack.js';
-import { tokenScenarios, type Scenario } from '../harness/token-scenarios.js';
+import { startHello, startMock, startTokenServer, type TokenServer } from '../harness/stack.js';
+import { median } from '../harness/stats.js';
+import { startWithNewTokens, tokenScenarios, type Scenario } from '../harness/token-scenarios.js';
 
 const CONNECTIONS = 50;
 const WARMUP_MS = 1_000;
 const UPSTREAM_LATENCY_MS = 300;
 /** The issue's bar: a route under this share of bare Express gets a CPU profile. */
 const PROFILE_BELOW = 0.1;
+/**
+ * A route beside its upstream floor: this many rounds, alternating which side goes first, each a quarter of
+ * `--duration` (at least 1 s). One window after the other would let a burst of someone else's load on a shared
+ * machine land on one side only (the `/refresh` ratio swung 0.09-0.82x that way); the medians of rounds do not.
+ */
+const FLOOR_ROUNDS = 4;
+/** Requests per second above what one core does for `/start`, for counting the JWTs to sign up front. */
+const MAX_START_RATE = 2_500;
 
 /** A warm-up, then the measured run; `afterWarmup` marks where the measured part begins (probes, profiles). */
 async function measure(host: Host, scenario: Scenario, connections: number, durationMs: number, afterWarmup?: () => Promise<unknown>): Promise<LoadResult> {
@@ -35,8 +47,12 @@ export async function tokenServerSuite(report: Report, flags: BenchFlags, result
   const mock = await startMock(identity);
   const hello = await startHello(mock);
   const server = await startTokenServer(mock);
+  const compared = flags.compareServer ? await startComparedServer(mock, flags.compareServer) : undefined;
   const scenarios = await tokenScenarios(identity);
+  const comparedScenarios = compared && (await tokenScenarios(identity));
   const start = scenarios[0]!;
+  const roundMs = Math.max(1_000, flags.durationMs / 4);
+  const newTokens = startWithNewTokens(await userTokens(identity, Math.ceil(((WARMUP_MS + FLOOR_ROUNDS * roundMs) / 1000) * MAX_START_RATE)));
   const slow: Scenario[] = [];
   let startCapacity = Infinity;
   try {
@@ -50,15 +66,17 @@ export async function tokenServerSuite(report: Report, flags: BenchFlags, result
       add('p50 latency', result.p50Ms, base.p50Ms, 'ms');
       add('p99 latency', result.p99Ms, base.p99Ms, 'ms');
       if (scenario.upstreamFloor) {
-        const floor = await measure(hello, { ...HELLO, request: scenario.upstreamFloor }, CONNECTIONS, flags.durationMs);
-        report.add({
-          suite: 'token',
-          name: `${scenario.name}: throughput vs upstream floor`,
-          value: result.requestsPerSecond,
-          unit: 'req/s',
-          baseline: { name: 'bare Express + same openai SDK calls', value: floor.requestsPerSecond },
-          note: describeUnexpected(floor) ?? 'the upstream floor: what the SDK call alone costs',
-        });
+        const theirs = comparedScenarios?.find((s) => s.name === scenario.name);
+        await besideFloor(
+          report,
+          {
+            route: { host: server, scenario },
+            floor: { host: hello, scenario: { ...scenario, request: scenario.upstreamFloor } },
+            ...(scenario === start && { newTokens: { host: server, scenario: newTokens } }),
+            ...(compared && theirs && { compared: { host: compared, scenario: theirs } }),
+          },
+          roundMs,
+        );
       }
       if (result.requestsPerSecond < PROFILE_BELOW * base.requestsPerSecond) slow.push(scenario);
       if (scenario === start) startCapacity = result.requestsPerSecond;
@@ -66,12 +84,107 @@ export async function tokenServerSuite(report: Report, flags: BenchFlags, result
     await measureSlowUpstream(report, flags, mock, server, start, startCapacity);
   } finally {
     await server.stop();
+    await compared?.stop();
     await hello.stop();
   }
   try {
     for (const scenario of slow) await profileScenario(report, flags, mock, scenario, resultsDir);
   } finally {
     await mock.stop();
+  }
+}
+
+function startComparedServer(mock: Host, root: string): Promise<TokenServer> {
+  if (!existsSync(join(root, 'dist/server/index.js'))) throw new Error(`--compare-server: no ${join(root, 'dist/server/index.js')} (run npm ci and npm run build:server in that checkout)`);
+  return startTokenServer(mock, 'token-server (compared build)', [], {}, 0, root);
+}
+
+interface Side {
+  host: Host;
+  scenario: Scenario;
+}
+
+/** What is measured beside a route that calls upstream: its floor, and where they apply, a new JWT each time and the compared build. */
+interface Sides {
+  route: Side;
+  floor: Side;
+  newTokens?: Side & { scenario: NewTokens };
+  compared?: Side;
+}
+
+type NewTokens = ReturnType<typeof startWithNewTokens>;
+
+interface SideResult {
+  requestsPerSecond: number;
+  cpuUsPerRequest: number;
+  unexpected?: string;
+}
+
+/**
+ * The sides in alternating rounds on warm servers (the order flips each round). Each side's throughput and CPU per
+ * request (`process.cpuUsage()` of its server over the round) are the medians of the rounds.
+ */
+async function alternate(sides: Record<string, Side | undefined>, roundMs: number, warm: string): Promise<Record<string, SideResult | undefined>> {
+  const entries = Object.entries(sides).filter((entry): entry is [string, Side] => entry[1] !== undefined);
+  const samples = new Map(entries.map(([key]) => [key, { rps: [] as number[], cpuUs: [] as number[], unexpected: [] as string[] }]));
+  const run = ({ host, scenario }: Side, durationMs: number) =>
+    runLoad({ url: host.url, connections: CONNECTIONS, durationMs, expectedStatus: scenario.expectedStatus, requests: [scenario.request] });
+  for (const [key, side] of entries) if (key !== warm) await run(side, WARMUP_MS);
+  for (let round = 0; round < FLOOR_ROUNDS; round++) {
+    for (const [key, side] of round % 2 ? [...entries].reverse() : entries) {
+      const before = await side.host.probe();
+      const result = await run(side, roundMs);
+      const after = await side.host.probe();
+      const sample = samples.get(key)!;
+      sample.rps.push(result.requestsPerSecond);
+      sample.cpuUs.push((after.cpuUs - before.cpuUs) / Math.max(1, result.expected));
+      const unexpected = describeUnexpected(result);
+      if (unexpected) sample.unexpected.push(unexpected);
+    }
+  }
+  const results: Record<string, SideResult> = {};
+  for (const [key, { rps, cpuUs, unexpected }] of samples) {
+    results[key] = { requestsPerSecond: median(rps), cpuUsPerRequest: median(cpuUs), ...(unexpected.length && { unexpected: unexpected.join('; ') }) };
+  }
+  return results;
+}
+
+/**
+ * A route that calls upstream beside bare Express making the same SDK calls: throughput, and requests per CPU second
+ * (one over the server's CPU per request, what one busy core would serve), in alternating rounds; the same for `/start`
+ * with a new JWT each time, and this build beside `--compare-server`'s.
+ */
+async function besideFloor(report: Report, sides: Sides, roundMs: number): Promise<void> {
+  const results = await alternate({ ...sides }, roundMs, 'route');
+  const route = results.route!;
+  const floor = results.floor!;
+  const rounds = `median of ${FLOOR_ROUNDS} alternating rounds of ${(roundMs / 1000).toFixed(1)} s`;
+  const note = (result: SideResult, text: string) => [result.unexpected, floor.unexpected, rounds, text].filter(Boolean).join('; ');
+  const cpu = (result: SideResult) => `${result.cpuUsPerRequest.toFixed(0)} µs`;
+  const vsFloor = (name: string, result: SideResult, extra = '') => {
+    const baseline = (value: number) => ({ name: 'bare Express + same openai SDK calls', value });
+    report.add({ suite: 'token', name: `${name}: throughput vs upstream floor`, value: result.requestsPerSecond, unit: 'req/s', baseline: baseline(floor.requestsPerSecond), note: note(result, `the upstream floor: what the SDK calls alone cost${extra}`) });
+    report.add({
+      suite: 'token',
+      name: `${name}: requests per CPU second vs upstream floor`,
+      value: 1e6 / result.cpuUsPerRequest,
+      unit: 'req/s',
+      baseline: baseline(1e6 / floor.cpuUsPerRequest),
+      note: note(result, `server CPU per request ${cpu(result)} vs ${cpu(floor)}${extra}`),
+    });
+  };
+  const name = sides.route.scenario.name;
+  vsFloor(name, route);
+  if (sides.newTokens && results.newTokens) {
+    const { scenario } = sides.newTokens;
+    vsFloor(scenario.name, results.newTokens, `; ${scenario.used()} requests for the JWTs signed up front, any beyond them found verified`);
+  }
+  if (sides.compared && results.compared) {
+    const { compared } = results;
+    const baseline = (value: number) => ({ name: 'compared build', value });
+    const text = `compared build: ${sides.compared.host.name}`;
+    report.add({ suite: 'token', name: `${name}: CPU per request, this build vs compared`, value: route.cpuUsPerRequest, unit: 'µs', baseline: baseline(compared.cpuUsPerRequest), note: note(compared, text) });
+    report.add({ suite: 'token', name: `${name}: throughput, this build vs compared`, value: route.requestsPerSecond, unit: 'req/s', baseline: baseline(compared.requestsPerSecond), note: note(compared, text) });
   }
 }
 
