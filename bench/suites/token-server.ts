@@ -24,11 +24,11 @@ const UPSTREAM_LATENCY_MS = 300;
 /** The issue's bar: a route under this share of bare Express gets a CPU profile. */
 const PROFILE_BELOW = 0.1;
 /**
- * A route beside its upstream floor: this many rounds, alternating which side goes first, each a quarter of
- * `--duration` (at least 1 s). One window after the other would let a burst of someone else's load on a shared
+ * A route beside its upstream floor: this many rounds, alternating which side goes first, each an eighth of
+ * `--duration` (at least 0.5 s). One window after the other would let a burst of someone else's load on a shared
  * machine land on one side only (the `/refresh` ratio swung 0.09-0.82x that way); the medians of rounds do not.
  */
-const FLOOR_ROUNDS = 4;
+const FLOOR_ROUNDS = 8;
 /** Requests per second above what one core does for `/start`, for counting the JWTs to sign up front. */
 const MAX_START_RATE = 2_500;
 
@@ -51,8 +51,8 @@ export async function tokenServerSuite(report: Report, flags: BenchFlags, result
   const scenarios = await tokenScenarios(identity);
   const comparedScenarios = compared && (await tokenScenarios(identity));
   const start = scenarios[0]!;
-  const roundMs = Math.max(1_000, flags.durationMs / 4);
-  const newTokens = startWithNewTokens(await userTokens(identity, Math.ceil(((WARMUP_MS + FLOOR_ROUNDS * roundMs) / 1000) * MAX_START_RATE)));
+  const roundMs = Math.max(500, flags.durationMs / FLOOR_ROUNDS);
+  const newTokens = startWithNewTokens(await userTokens(identity, Math.ceil(((2 * WARMUP_MS + FLOOR_ROUNDS * roundMs) / 1000) * MAX_START_RATE)));
   const slow: Scenario[] = [];
   let startCapacity = Infinity;
   try {
@@ -117,8 +117,13 @@ type NewTokens = ReturnType<typeof startWithNewTokens>;
 interface SideResult {
   requestsPerSecond: number;
   cpuUsPerRequest: number;
+  /** Round by round (CPU per request), for ratios of rounds measured side by side. */
+  cpuUsRounds: number[];
   unexpected?: string;
 }
+
+/** The median of `a`'s rounds over `b`'s, round by round: steadier than a ratio of medians while the machine's load drifts. */
+const pairedRatio = (a: number[], b: number[]) => median(a.map((value, i) => value / b[i]!));
 
 /**
  * The sides in alternating rounds on warm servers (the order flips each round). Each side's throughput and CPU per
@@ -129,7 +134,9 @@ async function alternate(sides: Record<string, Side | undefined>, roundMs: numbe
   const samples = new Map(entries.map(([key]) => [key, { rps: [] as number[], cpuUs: [] as number[], unexpected: [] as string[] }]));
   const run = ({ host, scenario }: Side, durationMs: number) =>
     runLoad({ url: host.url, connections: CONNECTIONS, durationMs, expectedStatus: scenario.expectedStatus, requests: [scenario.request] });
-  for (const [key, side] of entries) if (key !== warm) await run(side, WARMUP_MS);
+  // Twice the usual warm-up: the route itself has just had its own measured run, and a build compared with it must
+  // not be measured before its JIT is as warm.
+  for (const [key, side] of entries) if (key !== warm) await run(side, 2 * WARMUP_MS);
   for (let round = 0; round < FLOOR_ROUNDS; round++) {
     for (const [key, side] of round % 2 ? [...entries].reverse() : entries) {
       const before = await side.host.probe();
@@ -144,7 +151,7 @@ async function alternate(sides: Record<string, Side | undefined>, roundMs: numbe
   }
   const results: Record<string, SideResult> = {};
   for (const [key, { rps, cpuUs, unexpected }] of samples) {
-    results[key] = { requestsPerSecond: median(rps), cpuUsPerRequest: median(cpuUs), ...(unexpected.length && { unexpected: unexpected.join('; ') }) };
+    results[key] = { requestsPerSecond: median(rps), cpuUsPerRequest: median(cpuUs), cpuUsRounds: cpuUs, ...(unexpected.length && { unexpected: unexpected.join('; ') }) };
   }
   return results;
 }
@@ -170,7 +177,7 @@ async function besideFloor(report: Report, sides: Sides, roundMs: number): Promi
       value: 1e6 / result.cpuUsPerRequest,
       unit: 'req/s',
       baseline: baseline(1e6 / floor.cpuUsPerRequest),
-      note: note(result, `server CPU per request ${cpu(result)} vs ${cpu(floor)}${extra}`),
+      note: note(result, `server CPU per request ${cpu(result)} vs ${cpu(floor)}, ${pairedRatio(floor.cpuUsRounds, result.cpuUsRounds).toFixed(2)}x round by round${extra}`),
     });
   };
   const name = sides.route.scenario.name;
@@ -183,7 +190,8 @@ async function besideFloor(report: Report, sides: Sides, roundMs: number): Promi
     const { compared } = results;
     const baseline = (value: number) => ({ name: 'compared build', value });
     const text = `compared build: ${sides.compared.host.name}`;
-    report.add({ suite: 'token', name: `${name}: CPU per request, this build vs compared`, value: route.cpuUsPerRequest, unit: 'µs', baseline: baseline(compared.cpuUsPerRequest), note: note(compared, text) });
+    const byRound = `${pairedRatio(route.cpuUsRounds, compared.cpuUsRounds).toFixed(2)}x round by round`;
+    report.add({ suite: 'token', name: `${name}: CPU per request, this build vs compared`, value: route.cpuUsPerRequest, unit: 'µs', baseline: baseline(compared.cpuUsPerRequest), note: note(compared, `${byRound}; ${text}`) });
     report.add({ suite: 'token', name: `${name}: throughput, this build vs compared`, value: route.requestsPerSecond, unit: 'req/s', baseline: baseline(compared.requestsPerSecond), note: note(compared, text) });
   }
 }
