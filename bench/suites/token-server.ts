@@ -76,6 +76,7 @@ export async function tokenServerSuite(report: Report, flags: BenchFlags, result
             ...(compared && theirs && { compared: { host: compared, scenario: theirs } }),
           },
           roundMs,
+          flags.durationMs,
         );
       }
       if (result.requestsPerSecond < PROFILE_BELOW * base.requestsPerSecond) slow.push(scenario);
@@ -129,14 +130,12 @@ const pairedRatio = (a: number[], b: number[]) => median(a.map((value, i) => val
  * The sides in alternating rounds on warm servers (the order flips each round). Each side's throughput and CPU per
  * request (`process.cpuUsage()` of its server over the round) are the medians of the rounds.
  */
-async function alternate(sides: Record<string, Side | undefined>, roundMs: number, warm: string): Promise<Record<string, SideResult | undefined>> {
+async function alternate(sides: Record<string, Side | undefined>, roundMs: number, warmupMs: Record<string, number>): Promise<Record<string, SideResult | undefined>> {
   const entries = Object.entries(sides).filter((entry): entry is [string, Side] => entry[1] !== undefined);
   const samples = new Map(entries.map(([key]) => [key, { rps: [] as number[], cpuUs: [] as number[], unexpected: [] as string[] }]));
   const run = ({ host, scenario }: Side, durationMs: number) =>
     runLoad({ url: host.url, connections: CONNECTIONS, durationMs, expectedStatus: scenario.expectedStatus, requests: [scenario.request] });
-  // Twice the usual warm-up: the route itself has just had its own measured run, and a build compared with it must
-  // not be measured before its JIT is as warm.
-  for (const [key, side] of entries) if (key !== warm) await run(side, 2 * WARMUP_MS);
+  for (const [key, side] of entries) if (warmupMs[key]) await run(side, warmupMs[key]!);
   for (let round = 0; round < FLOOR_ROUNDS; round++) {
     for (const [key, side] of round % 2 ? [...entries].reverse() : entries) {
       const before = await side.host.probe();
@@ -161,8 +160,11 @@ async function alternate(sides: Record<string, Side | undefined>, roundMs: numbe
  * (one over the server's CPU per request, what one busy core would serve), in alternating rounds; the same for `/start`
  * with a new JWT each time, and this build beside `--compare-server`'s.
  */
-async function besideFloor(report: Report, sides: Sides, roundMs: number): Promise<void> {
-  const results = await alternate({ ...sides }, roundMs, 'route');
+async function besideFloor(report: Report, sides: Sides, roundMs: number, durationMs: number): Promise<void> {
+  // The route has just had its measured run. Another process gets as much (a build half as warm read 0.6x); the
+  // route with new JWTs runs on the same warm server and only needs its verification path warmed.
+  const asWarm = WARMUP_MS + durationMs;
+  const results = await alternate({ ...sides }, roundMs, { floor: asWarm, compared: asWarm, newTokens: 2 * WARMUP_MS });
   const route = results.route!;
   const floor = results.floor!;
   const rounds = `median of ${FLOOR_ROUNDS} alternating rounds of ${(roundMs / 1000).toFixed(1)} s`;
