@@ -10,26 +10,37 @@ export interface EventSink {
 
 /**
  * Events sent in one pass of the event loop (a model chunk often carries several deltas) go out in order as one
- * chunk once that pass is over (`process.nextTick`): one write and one chunk header instead of one per event.
+ * chunk once that pass is over (`process.nextTick`): one write and one chunk header instead of one per event. The
+ * headers go out with the first chunk, in the same write; when the stream has nothing to send by the end of the
+ * pass in which it opened (its first event waits on I/O), they go out alone, so the client still learns at once.
  */
 export function openEventStream(res: Response): EventSink & { end(): void } {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream');
   res.setHeader('Cache-Control', 'no-cache');
   res.setHeader('X-Accel-Buffering', 'no');
-  res.flushHeaders();
   const isClosed = () => res.destroyed || res.writableEnded;
   let pending = '';
+  let scheduled = false;
   const flush = () => {
+    scheduled = false;
     const frames = pending;
     pending = '';
-    if (frames && !isClosed()) res.write(frames);
+    if (isClosed()) return;
+    if (frames) res.write(frames);
+    else if (!res.headersSent) res.flushHeaders();
   };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    process.nextTick(flush);
+  };
+  schedule();
   return {
     send(event) {
       if (isClosed()) return;
-      if (!pending) process.nextTick(flush);
       pending += `data: ${JSON.stringify(event)}\n\n`;
+      schedule();
     },
     get closed() {
       return isClosed();
