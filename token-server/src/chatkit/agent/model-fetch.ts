@@ -35,7 +35,8 @@ export function modelFetch(fallback: typeof fetch = fetch): typeof fetch {
 
     return new Promise<Response>((resolve, reject) => {
       const headers: Record<string, string> = {};
-      new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+      // The SDK passes a `Headers` already: read it as it is rather than copy it.
+      (init.headers instanceof Headers ? init.headers : new Headers(init.headers)).forEach((value, name) => (headers[name] = value));
       // Streamed replies gain nothing from compression, and a decoder per open reply costs memory; an encoded answer is still decoded.
       headers['accept-encoding'] ??= 'identity';
       if (body != null) headers['content-length'] = String(Buffer.byteLength(body));
