@@ -15,6 +15,8 @@ export interface ProbeSample {
   externalBytes: number;
   /** Cumulative user + system CPU time of the process. */
   cpuUs: number;
+  /** Cumulative time in V8's garbage collector (pauses on the main thread), in ms: young-generation scavenges and full mark-compacts. */
+  gcMs: { minor: number; major: number };
   /** When the sample was taken, on the monotonic clock CPU profiles use, in microseconds. */
   monotonicUs: number;
 }

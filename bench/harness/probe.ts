@@ -3,7 +3,7 @@
  * parent's IPC questions about event-loop delay, memory and CPU, so no route is added to the product. It also
  * exits on request (which lets `--cpu-prof` write its profile) and when the parent goes away.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import type { ProbeSample, ParentMessage } from './ipc.js';
 
@@ -11,6 +11,13 @@ if (process.send) {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const ms = (ns: number) => ns / 1e6;
+  const gcMs = { minor: 0, major: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[]) {
+      if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) gcMs.minor += entry.duration;
+      else gcMs.major += entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
 
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'exit') process.exit(0);
@@ -29,6 +36,7 @@ if (process.send) {
       newSpaceBytes: getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0,
       externalBytes: memory.external,
       cpuUs: cpu.user + cpu.system,
+      gcMs: { ...gcMs },
       monotonicUs: Number(process.hrtime.bigint() / 1000n),
     };
     // Each reading covers the time since the previous one.
