@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { BenchFlags } from '../harness/args.js';
 import type { Report } from '../harness/report.js';
 import type { Host } from '../harness/hosts.js';
+import type { ProbeSample } from '../harness/ipc.js';
 import { createIdentity, userTokens } from '../harness/identity.js';
 import { THREADS_CREATE } from '../harness/scripted-reply.js';
 import { streamingAgent, timeStream, type StreamTiming } from '../harness/sse-client.js';
@@ -25,6 +26,8 @@ const LEVELS: { concurrency: number; count: number }[] = [
 const LEVEL_TIME_LIMIT_MS = 20_000;
 const VOLUME_CONCURRENCY = 50;
 const VOLUME_TIME_LIMIT_MS = 120_000;
+/** The long run's CPU per reply is also read per slice of this many replies (the first against the last). */
+const VOLUME_SLICE = 1_000;
 /** CPU per reply beyond this multiple of bare Express gets a CPU profile. */
 const PROFILE_ABOVE = 5;
 const PROFILED_REPLIES = 1_000;
@@ -59,7 +62,8 @@ export interface Target {
   headers(index: number): Record<string, string>;
 }
 
-export async function runStreams(target: Target, concurrency: number, count: number, timeLimitMs: number): Promise<StreamRun> {
+/** `onReply` is called as each stream ends, with the number ended so far. */
+export async function runStreams(target: Target, concurrency: number, count: number, timeLimitMs: number, onReply?: (ended: number) => void): Promise<StreamRun> {
   const agent = streamingAgent(concurrency);
   const run: StreamRun = { timings: [], failures: 0 };
   try {
@@ -69,6 +73,7 @@ export async function runStreams(target: Target, concurrency: number, count: num
         run.failures++;
         run.firstFailure ??= timing.failure;
       } else run.timings.push(timing);
+      onReply?.(run.timings.length + run.failures);
     });
   } finally {
     agent.destroy();
@@ -139,26 +144,33 @@ export async function backendSuite(report: Report, flags: BenchFlags, resultsDir
 }
 
 /**
- * CPU per reply and memory growth over `flags.replies` replies, beside bare Express streaming the same count.
+ * CPU per reply and memory growth over `flags.replies` replies, beside bare Express streaming the same count. The
+ * server is also probed every `VOLUME_SLICE` replies (without pausing the load), so the note can say whether the
+ * cost per reply moves during the run (first slice against last), and how much of it was GC.
  * Answers the CPU ratio.
  */
 async function measureVolume(report: Report, flags: BenchFlags, backend: Target, server: Host, bare: Target, hello: Host): Promise<number> {
   const measureOne = async (target: Target, host: Host) => {
     const before = await host.probe();
-    const run = await runStreams(target, VOLUME_CONCURRENCY, flags.replies, VOLUME_TIME_LIMIT_MS);
+    const slices: Promise<ProbeSample>[] = [];
+    const run = await runStreams(target, VOLUME_CONCURRENCY, flags.replies, VOLUME_TIME_LIMIT_MS, (ended) => {
+      if (ended % VOLUME_SLICE === 0) slices.push(host.probe());
+    });
     const after = await host.probe();
-    return { run, before, after, cpuMsPerReply: (after.cpuUs - before.cpuUs) / 1000 / Math.max(1, run.timings.length) };
+    return { run, before, after, slices: await Promise.all(slices), cpuMsPerReply: (after.cpuUs - before.cpuUs) / 1000 / Math.max(1, run.timings.length) };
   };
   const base = await measureOne(bare, hello);
   const real = await measureOne(backend, server);
   const note = failureNote(real.run, flags.replies);
+  const replies = Math.max(1, real.run.timings.length);
+  const gc = `GC pauses ${((real.after.gcMs.minor - real.before.gcMs.minor) / replies).toFixed(2)} ms per reply in scavenges, ${((real.after.gcMs.major - real.before.gcMs.major) / replies).toFixed(2)} in full collections`;
   report.add({
     suite: 'backend',
     name: 'server CPU per reply',
     value: real.cpuMsPerReply,
     unit: 'ms',
     baseline: { name: 'bare Express SSE', value: base.cpuMsPerReply },
-    note: `${VOLUME_CONCURRENCY} concurrent; ${note}`,
+    note: `${VOLUME_CONCURRENCY} concurrent; ${note}; ${sliceNote([real.before, ...real.slices])}; ${gc}`,
   });
   report.add({
     suite: 'backend',
@@ -169,6 +181,14 @@ async function measureVolume(report: Report, flags: BenchFlags, backend: Target,
     note: `heap ${(real.after.heapUsedBytes / MiB).toFixed(0)} MiB after; SQLite file in a temp DATA_DIR`,
   });
   return real.cpuMsPerReply / base.cpuMsPerReply;
+}
+
+/** CPU per reply of the first and the last slice of the long run (probes taken every `VOLUME_SLICE` replies). */
+function sliceNote(probes: ProbeSample[]): string {
+  if (probes.length < 3) return 'too few replies for slices';
+  const perReply = (from: ProbeSample, to: ProbeSample) => ((to.cpuUs - from.cpuUs) / 1000 / VOLUME_SLICE).toFixed(2);
+  const last = probes.length - 1;
+  return `first ${VOLUME_SLICE} replies ${perReply(probes[0]!, probes[1]!)} ms each, last ${VOLUME_SLICE} ${perReply(probes[last - 1]!, probes[last]!)}`;
 }
 
 /** Replies per second at 8 concurrent clients, beside chatkit-python's server (pinned to the same core) on the same reply. */
