@@ -3,7 +3,7 @@
  * server (core 0) configured against it with every feature on: user JWTs from a JWKS, hosted sessions, public
  * keys and the custom backend.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -72,4 +72,10 @@ export async function startTokenServer(mock: Host, name = 'token-server', nodeAr
       dataDirs.delete(dataDir);
     },
   };
+}
+
+/** `--compare-server`'s build (another checkout, with its `node_modules` and a built `dist/server`) on the same mock and core. */
+export function startComparedServer(mock: Host, root: string): Promise<TokenServer> {
+  if (!existsSync(join(root, 'dist/server/index.js'))) throw new Error(`--compare-server: no ${join(root, 'dist/server/index.js')} (run npm ci and npm run build:server in that checkout)`);
+  return startTokenServer(mock, 'token-server (compared build)', [], {}, 0, root);
 }

@@ -4,8 +4,6 @@
  * then server CPU per reply and RSS before and after many replies, and reply throughput at 8 concurrent clients beside
  * OpenAI's Python ChatKit server streaming the same reply.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BenchFlags } from '../harness/args.js';
 import type { Report } from '../harness/report.js';
 import type { Host } from '../harness/hosts.js';
@@ -15,7 +13,7 @@ import { THREADS_CREATE } from '../harness/scripted-reply.js';
 import { streamingAgent, timeStream, type StreamTiming } from '../harness/sse-client.js';
 import { profileTokenServer } from '../harness/profiled-server.js';
 import { startChatKitPython } from '../harness/chatkit-python.js';
-import { startHello, startMock, startTokenServer } from '../harness/stack.js';
+import { startComparedServer, startHello, startMock, startTokenServer } from '../harness/stack.js';
 import { median, MiB, percentile, runConcurrently } from '../harness/stats.js';
 
 const LEVELS: { concurrency: number; count: number }[] = [
@@ -231,8 +229,7 @@ async function measureThroughput(report: Report, backend: Target, server: Host):
  * replies per second.
  */
 async function compareBuilds(report: Report, root: string, mock: Host, backend: Target, server: Host): Promise<void> {
-  if (!existsSync(join(root, 'dist/server/index.js'))) throw new Error(`--compare-server: no ${join(root, 'dist/server/index.js')} (run npm ci and npm run build:server in that checkout)`);
-  const other = await startTokenServer(mock, 'token-server (compared build)', [], {}, 0, root);
+  const other = await startComparedServer(mock, root);
   const theirs: Target = { ...backend, url: `${other.url}/api/chatkit` };
   try {
     await runStreams(theirs, 10, WARM_UP_REPLIES, 10_000);

@@ -6,15 +6,13 @@
  * then `/start` with a 300 ms upstream at 20 and 200 connections (throughput must scale; event-loop delay p99).
  * A route under 10% of bare Express is profiled with `node --cpu-prof`.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BenchFlags } from '../harness/args.js';
 import type { Report } from '../harness/report.js';
 import type { Host } from '../harness/hosts.js';
 import { createIdentity, userTokens } from '../harness/identity.js';
 import { describeUnexpected, runLoad, type LoadResult } from '../harness/load.js';
 import { profileTokenServer } from '../harness/profiled-server.js';
-import { startHello, startMock, startTokenServer, type TokenServer } from '../harness/stack.js';
+import { startComparedServer, startHello, startMock, startTokenServer } from '../harness/stack.js';
 import { median } from '../harness/stats.js';
 import { startWithNewTokens, tokenScenarios, type Scenario } from '../harness/token-scenarios.js';
 
@@ -93,11 +91,6 @@ export async function tokenServerSuite(report: Report, flags: BenchFlags, result
   } finally {
     await mock.stop();
   }
-}
-
-function startComparedServer(mock: Host, root: string): Promise<TokenServer> {
-  if (!existsSync(join(root, 'dist/server/index.js'))) throw new Error(`--compare-server: no ${join(root, 'dist/server/index.js')} (run npm ci and npm run build:server in that checkout)`);
-  return startTokenServer(mock, 'token-server (compared build)', [], {}, 0, root);
 }
 
 interface Side {
