@@ -203,9 +203,10 @@ export async function openPostgresThreadStore({
   const start = (order: 'asc' | 'desc') => (order === 'asc' ? '0' : '9223372036854775807');
   /**
    * `statement` (a write RETURNING user_id) in one statement with stamping that user's activity, for retention.
-   * Its row count is then the number of rows the write changed (one user per write).
+   * Its row count is then the number of rows the write changed (one user per write). `before` are CTEs the
+   * statement reads (`name AS (...), `), since a data-modifying WITH may not be nested.
    */
-  const touching = (statement: string, activeAtParam: number) => `WITH changed AS (${statement} RETURNING user_id)
+  const touching = (statement: string, activeAtParam: number, before = '') => `WITH ${before}changed AS (${statement} RETURNING user_id)
     INSERT INTO chatkit_user_activity (user_id, active_at) SELECT DISTINCT user_id, $${activeAtParam}::bigint FROM changed
     ON CONFLICT (user_id) DO UPDATE SET active_at = excluded.active_at`;
   const stored = (item: ThreadItem) => {
@@ -232,10 +233,11 @@ export async function openPostgresThreadStore({
       // One statement, so the thread and its first item are stored together (the item's foreign key is checked at its end).
       const { data, bytes } = stored(firstItem);
       await query(
-        `WITH created AS (INSERT INTO chatkit_threads (id, user_id, data, reply_fence) VALUES ($1, $2, $3, $4) RETURNING id, user_id),
-           changed AS (INSERT INTO chatkit_items (id, thread_id, user_id, data, bytes) SELECT $5, id, user_id, $6, $7 FROM created RETURNING user_id)
-         INSERT INTO chatkit_user_activity (user_id, active_at) SELECT DISTINCT user_id, $8::bigint FROM changed
-         ON CONFLICT (user_id) DO UPDATE SET active_at = excluded.active_at`,
+        touching(
+          'INSERT INTO chatkit_items (id, thread_id, user_id, data, bytes) SELECT $5, id, user_id, $6, $7 FROM created',
+          8,
+          'created AS (INSERT INTO chatkit_threads (id, user_id, data, reply_fence) VALUES ($1, $2, $3, $4) RETURNING id, user_id), ',
+        ),
         [thread.id, userId, JSON.stringify(thread), fence, firstItem.id, data, bytes, clock.now()],
       );
     },
