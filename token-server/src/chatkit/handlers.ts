@@ -47,7 +47,7 @@ const notSupported = (code: string, what: string) => new HttpError(501, code, `$
 const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
 
 /** A user message as it arrived, checked: its input, the attachments it carries, and the request's base URL. */
-interface IncomingMessage {
+interface NewUserMessage {
   input: UserMessageInputParams;
   files: AttachmentRecord[];
   baseUrl: BaseUrl;
@@ -318,7 +318,7 @@ export class ChatKitHandlers {
    * and that message are stored in one transaction (the client still learns the title when the reply ends); files
    * are attached to a thread that already exists, so then the thread is stored first and named at the end.
    */
-  private async createThreadAndReply(userId: string, thread: ThreadMetadata, incoming: IncomingMessage, sink: EventSink, clientGone: AbortSignal) {
+  private async createThreadAndReply(userId: string, thread: ThreadMetadata, incoming: NewUserMessage, sink: EventSink, clientGone: AbortSignal) {
     if (incoming.files.length > 0) {
       await this.store.createThread(userId, thread);
       sink.send({ type: 'thread.created', thread: toThreadResponse(thread) });
@@ -332,7 +332,7 @@ export class ChatKitHandlers {
     await this.runner.run({ userId, thread, sink, clientGone, history: [message], namedOnCreation: title });
   }
 
-  private async addMessageAndReply(userId: string, thread: ThreadMetadata, { input, files, baseUrl }: IncomingMessage, sink: EventSink, clientGone: AbortSignal) {
+  private async addMessageAndReply(userId: string, thread: ThreadMetadata, { input, files, baseUrl }: NewUserMessage, sink: EventSink, clientGone: AbortSignal) {
     const attachments = files.length > 0 ? await this.attachmentService().attach(userId, files, thread.id, baseUrl()) : [];
     const message = userMessage(thread.id, input, attachments);
     await this.store.addItem(userId, message);
